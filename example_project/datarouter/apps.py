@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DatarouterConfig(AppConfig):
+    name = "datarouter"
+    default_auto_field = "django.db.models.BigAutoField"

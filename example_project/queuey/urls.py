@@ -1,0 +1,3 @@
+"""The queuey service's native surface (wire-compatible with its seed)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The retry service's native surface (wire-compatible with its seed)."""
+
+urlpatterns: list = []

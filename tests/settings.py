@@ -1,0 +1,47 @@
+"""Settings for webapi_kit's own test suite.
+
+SQLite by default; PostgreSQL when DATABASE_URL is set (CI runs both).
+Redis-backed throttling tests use REDIS_URL when it answers.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dj_database_url
+
+SECRET_KEY = "webapi-kit-tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+USE_TZ = True
+TIME_ZONE = "UTC"
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "webapi_kit",
+    "tests.testapp",
+]
+
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+ROOT_URLCONF = "tests.testapp.urls"
+
+DATABASES = {
+    "default": dj_database_url.config(default="sqlite:///" + os.path.join(os.path.dirname(__file__), "test.sqlite3")),
+}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+WEBAPI_KIT: dict[str, object] = {}
+
+import tempfile
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="webapi-kit-media-")

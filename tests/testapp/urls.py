@@ -1,0 +1,5 @@
+from django.urls import include, path
+
+from tests.testapp.resources import api
+
+urlpatterns = [path("api/", include(api.urls))]

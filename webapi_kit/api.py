@@ -1,0 +1,174 @@
+"""``API``: a tree of resources mounted under one URL prefix, with its root.
+
+::
+
+    api = API([author_resource], mimetype_vendor="example.org")
+    urlpatterns = [path("api/", include(api.urls))]
+
+The API assembles its resources once (URL templates, format tables, handler
+maps), answers ``GET`` on its root with links to every top-level resource
+and a URI template for every resource, and answers any other URL under its
+prefix with a ``404`` in its own error format. It also carries the policies
+its resources inherit: the envelope, the vendor, renderers, parsers,
+authentication, permissions and throttles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, re_path
+from django.views.decorators.csrf import csrf_exempt
+
+from webapi_kit.envelopes import Envelope, StatEnvelope
+from webapi_kit.errors import DoesNotExist, WebAPIError
+from webapi_kit.links import Link, UriTemplate
+from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser, Parser
+from webapi_kit.renderers import JSONRenderer, Renderer, XMLRenderer
+from webapi_kit.resource import WebAPIResource
+from webapi_kit.responses import APIResponse
+
+__all__ = ["API", "RootResource"]
+
+
+class RootResource(WebAPIResource):
+    """``GET /api/``: links to the top-level resources and every URI template."""
+
+    name = "root"
+    singleton = True
+    list_path = ""
+
+    def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
+        base = self.api.base_url(request, self.list_template, kwargs)
+        links: dict[str, Link] = {"self": {"method": "GET", "href": base}}
+        for resource in self.api.resources:
+            key = resource.name if resource.singleton else resource.name_plural
+            links[key] = {"method": "GET", "href": base + resource.list_template.expand({})}
+        return APIResponse({"links": links, "uri_templates": self.api.uri_templates(base)})
+
+
+class API:
+    """A tree of resources sharing a URL prefix and policies.
+
+    ``root=False`` leaves out the root resource, for APIs whose wire format
+    has no such thing (an example service's native surface).
+    """
+
+    def __init__(
+        self,
+        resources: Sequence[WebAPIResource],
+        *,
+        envelope: Envelope | None = None,
+        mimetype_vendor: str | None = None,
+        renderers: Sequence[Renderer] | None = None,
+        parsers: Sequence[Parser] | None = None,
+        authentication_classes: Sequence[Any] | None = None,
+        permission_classes: Sequence[Any] | None = None,
+        throttle_classes: Sequence[Any] | None = None,
+        root: bool = True,
+    ) -> None:
+        self.resources = tuple(resources)
+        self.envelope = envelope or StatEnvelope()
+        self.mimetype_vendor = mimetype_vendor
+        self.renderers = tuple(renderers or (JSONRenderer(), XMLRenderer()))
+        self.parsers = tuple(parsers or (MultiPartParser(), FormParser(), JSONParser()))
+        self.authentication_classes = authentication_classes
+        self.permission_classes = permission_classes
+        self.throttle_classes = throttle_classes
+        self.root: RootResource | None = RootResource() if root else None
+
+        if self.root is not None:
+            self.root._assemble(self, None, UriTemplate(""))
+        for resource in self.resources:
+            resource._assemble(self, None, UriTemplate(resource.uri_name + "/"))
+        self.registry: dict[str, WebAPIResource] = {}
+        for resource in self.walk():
+            if resource.name in self.registry:
+                raise ValueError(f"Two resources are named {resource.name!r}")
+            self.registry[resource.name] = resource
+        for resource in self.walk():
+            resource._resolve(self.registry)
+        # Any resource's formats answer errors for URLs no resource matches.
+        self._fallback = self.root or (self.resources[0] if self.resources else None)
+
+    def walk(self) -> Iterator[WebAPIResource]:
+        """Every resource of the tree, depth first, parents before children."""
+        stack = list(reversed(self.resources))
+        while stack:
+            resource = stack.pop()
+            yield resource
+            stack.extend(reversed(resource.children))
+
+    # ------------------------------------------------------------------
+    # URLs.
+
+    @property
+    def urls(self) -> list[URLPattern]:
+        """The URL patterns, for ``include()`` under any prefix."""
+        return self.get_url_patterns()
+
+    def get_url_patterns(self) -> list[URLPattern]:
+        patterns: list[URLPattern] = []
+        if self.root is not None:
+            patterns.append(re_path(r"^$", csrf_exempt(self.root.item_view), name="webapi-root"))
+        for resource in self.walk():
+            regexes = self._regexes(resource)
+            if resource.singleton:
+                patterns.append(re_path(resource.item_template.pattern(regexes), csrf_exempt(resource.item_view)))
+                continue
+            patterns.append(re_path(resource.list_template.pattern(regexes), csrf_exempt(resource.list_view)))
+            patterns.append(re_path(resource.item_template.pattern(regexes), csrf_exempt(resource.item_view)))
+        patterns.append(re_path(r"", csrf_exempt(self.not_found_view)))
+        return patterns
+
+    @staticmethod
+    def _regexes(resource: WebAPIResource) -> dict[str, str]:
+        regexes: dict[str, str] = {}
+        node: WebAPIResource | None = resource
+        while node is not None:
+            regexes.setdefault(node.uri_object_key, node.uri_object_key_regex)
+            for name, regex in node.uri_regexes.items():
+                regexes.setdefault(name, regex)
+            node = node.parent
+        return regexes
+
+    def base_url(self, request: HttpRequest, template: UriTemplate, kwargs: Mapping[str, str]) -> str:
+        """The absolute URL of this API's root, found from the request's path.
+
+        The path ends with ``template`` expanded; what comes before is the
+        prefix the API is mounted at, wherever the site included it.
+        """
+        path = request.path
+        prefix = None
+        for relative in (template.expand(dict(kwargs)), template.template.format_map(dict(kwargs))):
+            if path.endswith(relative):
+                prefix = path[: len(path) - len(relative)]
+                break
+        if prefix is None:  # an unusual quoting; fall back to counting segments
+            depth = template.template.count("/")
+            prefix = path.rstrip("/").rsplit("/", depth)[0] + "/" if depth else path
+        return request.build_absolute_uri(prefix)
+
+    def uri_templates(self, base_url: str) -> dict[str, str]:
+        templates: dict[str, str] = {}
+        if self.root is not None:
+            templates["root"] = base_url
+        for resource in self.walk():
+            if not resource.singleton:
+                templates[resource.name_plural] = base_url + resource.list_template.template
+            templates[resource.name] = base_url + resource.item_template.template
+        return templates
+
+    def not_found_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Any URL under the prefix that no resource answers: a 404 in the API's format."""
+        fallback = self._fallback
+        if fallback is None:
+            return HttpResponse(status=404)
+        table = fallback.formats["error"]
+        try:
+            fmt = table.select(request.META.get("HTTP_ACCEPT"), request.GET.get("api_format"))
+        except WebAPIError:
+            fmt = table.default
+        return fallback.error_response(request, DoesNotExist(), fmt)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WebAPIKitConfig(AppConfig):
+    name = "webapi_kit"
+    verbose_name = "webapi_kit"

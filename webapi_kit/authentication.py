@@ -1,0 +1,158 @@
+"""Who is calling: pluggable authentication.
+
+An authenticator looks at a request and answers one of three ways: ``None``
+(no credentials of its kind: let the next one look), a
+:class:`Credentials` (the caller is known), or an exception — ``LoginFailed``
+for credentials that are present and wrong. The first authenticator that
+recognises credentials wins; when none does, the caller is anonymous and a
+permission that needs a login answers ``401`` with the ``WWW-Authenticate``
+challenge of the first authenticator that has one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.middleware.csrf import CsrfViewMiddleware
+
+from webapi_kit.conf import api_settings
+from webapi_kit.errors import LoginFailed, PermissionDenied, RateLimitExceeded
+from webapi_kit.throttling import parse_rate, remote_addr, window_counter
+
+__all__ = [
+    "Authentication",
+    "BasicAuthentication",
+    "Credentials",
+    "KeyAuthentication",
+    "SessionAuthentication",
+    "hash_key",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """A recognised caller: a Django user, and/or what the key stood for."""
+
+    user: Any = None
+    auth: Any = None
+
+
+class Authentication:
+    """Base class; subclasses implement :meth:`authenticate`."""
+
+    #: The ``WWW-Authenticate`` challenge for a 401, or ``None``.
+    def challenge(self) -> str | None:
+        return None
+
+    def authenticate(self, request: HttpRequest) -> Credentials | None:
+        raise NotImplementedError
+
+
+class _LoginFailureLimit:
+    """Counts failed logins per username and per address (setting ``LOGIN_FAILURE_LIMIT``)."""
+
+    def check(self, request: HttpRequest, username: str) -> None:
+        limit, window = parse_rate(api_settings.LOGIN_FAILURE_LIMIT)
+        for ident in (f"user:{username}", f"addr:{remote_addr(request)}"):
+            count, reset = window_counter(f"login-failures:{ident}", window, increment=False)
+            if count >= limit:
+                raise RateLimitExceeded("Too many failed logins; try again later", retry_after=reset, limit=limit)
+
+    def record(self, request: HttpRequest, username: str) -> None:
+        _, window = parse_rate(api_settings.LOGIN_FAILURE_LIMIT)
+        for ident in (f"user:{username}", f"addr:{remote_addr(request)}"):
+            window_counter(f"login-failures:{ident}", window)
+
+
+class BasicAuthentication(Authentication):
+    """HTTP Basic against Django's authentication backends."""
+
+    failure_limit = _LoginFailureLimit()
+
+    def challenge(self) -> str:
+        return f'Basic realm="{api_settings.AUTH_REALM}"'
+
+    def authenticate(self, request: HttpRequest) -> Credentials | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise LoginFailed("The Authorization header is not valid HTTP Basic", www_authenticate=self.challenge()) from None
+        username, sep, password = decoded.partition(":")
+        if not sep:
+            raise LoginFailed("The Authorization header is not valid HTTP Basic", www_authenticate=self.challenge())
+        self.failure_limit.check(request, username)
+        user = authenticate(request, username=username, password=password)
+        if user is None or not user.is_active:
+            self.failure_limit.record(request, username)
+            raise LoginFailed(www_authenticate=self.challenge())
+        return Credentials(user=user)
+
+
+class SessionAuthentication(Authentication):
+    """The Django session, for browsers; unsafe methods must pass CSRF."""
+
+    def authenticate(self, request: HttpRequest) -> Credentials | None:
+        # The underlying HttpRequest's user, set by AuthenticationMiddleware.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            reason = _csrf_failure(request)
+            if reason:
+                raise PermissionDenied(f"CSRF Failed: {reason}")
+        return Credentials(user=user)
+
+
+class _CSRFCheck(CsrfViewMiddleware):
+    def _reject(self, request: HttpRequest, reason: str) -> Any:
+        return reason
+
+
+def _csrf_failure(request: HttpRequest) -> str | None:
+    check = _CSRFCheck(lambda req: None)  # type: ignore[arg-type, return-value]
+    check.process_request(request)
+    result = check.process_view(request, lambda req: None, (), {})  # type: ignore[arg-type]
+    return result if isinstance(result, str) else None
+
+
+def hash_key(key: str) -> str:
+    """The digest an API key is stored as (keys are random, so one SHA-256 is enough)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class KeyAuthentication(Authentication):
+    """``Authorization: <scheme> <key>`` for API keys.
+
+    Subclasses set ``scheme`` and implement :meth:`get_principal`, which looks
+    the key up (by :func:`hash_key` — keys are stored hashed) and returns what
+    it stands for, or ``None`` for an unknown key.
+    """
+
+    scheme: str = "Key"
+
+    def challenge(self) -> str:
+        return f'{self.scheme} realm="{api_settings.AUTH_REALM}"'
+
+    def get_principal(self, key: str) -> Any:
+        raise NotImplementedError
+
+    def authenticate(self, request: HttpRequest) -> Credentials | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, key = header.partition(" ")
+        if scheme.lower() != self.scheme.lower():
+            return None
+        key = key.strip()
+        principal = self.get_principal(key) if key else None
+        if principal is None:
+            raise LoginFailed("The key is not valid", www_authenticate=self.challenge())
+        return Credentials(auth=principal)

@@ -1,0 +1,82 @@
+"""webapi_kit's settings: one ``WEBAPI_KIT`` dict, read through one object.
+
+``api_settings.MAX_RESULTS_DEFAULT`` reads ``settings.WEBAPI_KIT
+["MAX_RESULTS_DEFAULT"]`` or the default below. The object re-reads Django's
+settings when they change (``override_settings`` in tests), so nothing caches
+a stale value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
+__all__ = ["DEFAULTS", "APISettings", "api_settings"]
+
+DEFAULTS: dict[str, Any] = {
+    # Pagination of lists.
+    "MAX_RESULTS_DEFAULT": 25,
+    "MAX_RESULTS_CAP": 200,
+    # Request bodies larger than this are refused with 413.
+    "MAX_BODY_SIZE": 10 * 1024 * 1024,
+    # Raw bodies larger than this are spooled to a temporary file.
+    "RAW_BODY_MEMORY_LIMIT": 2 * 1024 * 1024,
+    # JSON request bodies nested deeper than this are refused with 400.
+    "MAX_JSON_DEPTH": 32,
+    # Policies applied to every resource that does not set its own.
+    "AUTHENTICATION_CLASSES": [
+        "webapi_kit.authentication.SessionAuthentication",
+        "webapi_kit.authentication.BasicAuthentication",
+    ],
+    "PERMISSION_CLASSES": [],
+    "THROTTLE_CLASSES": [],
+    # Rates for the built-in throttles, e.g. {"anon": "100/hour", "user": "1000/hour"}.
+    "THROTTLE_RATES": {},
+    # Name of the Django cache that throttles count in.
+    "THROTTLE_CACHE": "default",
+    # Failed logins allowed per username and per address before 429.
+    "LOGIN_FAILURE_LIMIT": "10/15m",
+    # The realm named in WWW-Authenticate for HTTP Basic.
+    "AUTH_REALM": "Web API",
+}
+
+_IMPORT_STRINGS = {"AUTHENTICATION_CLASSES", "PERMISSION_CLASSES", "THROTTLE_CLASSES"}
+
+
+class APISettings:
+    """Attribute access to ``settings.WEBAPI_KIT`` with defaults."""
+
+    def __init__(self, defaults: dict[str, Any] | None = None) -> None:
+        self._defaults = defaults if defaults is not None else DEFAULTS
+        self._cache: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in self._defaults:
+            raise AttributeError(f"Unknown webapi_kit setting: {name!r}")
+        try:
+            return self._cache[name]
+        except KeyError:
+            pass
+        user = getattr(settings, "WEBAPI_KIT", {}) or {}
+        value = user.get(name, self._defaults[name])
+        if name in _IMPORT_STRINGS:
+            value = [import_string(item) if isinstance(item, str) else item for item in value]
+        self._cache[name] = value
+        return value
+
+    def reload(self) -> None:
+        self._cache.clear()
+
+
+api_settings = APISettings()
+
+
+def _reload(*, setting: str, **kwargs: Any) -> None:
+    if setting == "WEBAPI_KIT":
+        api_settings.reload()
+
+
+setting_changed.connect(_reload)

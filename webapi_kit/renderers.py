@@ -1,0 +1,332 @@
+"""Renderers: turn a response payload into JSON or XML bytes.
+
+A payload is a tree of ``dict``, ``list``/``tuple``, ``str``, ``int``,
+``float``, ``bool``, ``None``, ``datetime.datetime``/``date``/``time``,
+``decimal.Decimal``, ``uuid.UUID`` and ``enum.Enum`` (rendered as its
+value). Anything else raises :class:`TypeError`; a NaN or infinite float or
+``Decimal`` raises :class:`ValueError`.
+
+Both formats render scalars the same way:
+
+- aware datetimes in UTC as ``2024-01-02T03:04:05Z``, with ``.ffffff`` only
+  when the microseconds are not zero; naive datetimes are taken to be UTC;
+- dates and times with ``isoformat()``; UUIDs hyphenated;
+- a ``Decimal`` exactly as written (``Decimal("0.10")`` is ``0.10``, never
+  rounded through ``float``); a float as ``repr`` (``0.5``).
+
+JSON matches djblets byte for byte: keys sorted, ``", "`` and ``": "``
+separators, non-ASCII text as UTF-8. XML keeps djblets' layout (see
+:class:`XMLRenderer`) and fixes its lossy spots; :func:`parse_xml` reads it
+back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+import functools
+import json
+import math
+import re
+import secrets
+import uuid
+from typing import Any, ClassVar
+
+from lxml import etree
+
+__all__ = ["JSONRenderer", "Renderer", "XMLRenderer", "parse_xml"]
+
+
+class Renderer:
+    """Base of the renderers: one format, one media type, one method.
+
+    ``format`` is the value ``?api_format=`` takes to select it, ``media_type``
+    its plain media type, and ``suffix`` the structured-syntax suffix that
+    vendor types carry (``application/vnd.example.org.author+json``).
+    """
+
+    format: ClassVar[str]
+    media_type: ClassVar[str]
+    suffix: ClassVar[str]
+
+    def render(self, data: Any) -> bytes:
+        """Render ``data`` (see the module docstring for what it may hold)."""
+        raise NotImplementedError
+
+
+def _format_datetime(value: datetime.datetime) -> str:
+    if value.utcoffset() is not None:
+        value = value.astimezone(datetime.timezone.utc)
+    # isoformat() already omits the microseconds exactly when they are zero.
+    return value.replace(tzinfo=None).isoformat() + "Z"
+
+
+def _scalar_text(value: Any) -> str:
+    """Text of the scalar types JSON and XML both lack; TypeError otherwise."""
+    # datetime before date: a datetime is a date.
+    if isinstance(value, datetime.datetime):
+        return _format_datetime(value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value!r} cannot be rendered: not a finite number")
+        # str() of a finite Decimal is always a valid JSON number literal.
+        return str(value)
+    raise TypeError(f"Object of type {type(value).__name__} cannot be rendered")
+
+
+# --------------------------------------------------------------------------
+# JSON
+# --------------------------------------------------------------------------
+
+
+class _DecimalFound(Exception):
+    """Raised by the fast path to switch to the Decimal-aware slow path."""
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, decimal.Decimal):
+        raise _DecimalFound
+    return _scalar_text(value)
+
+
+_JSON_OPTIONS: dict[str, Any] = {
+    "ensure_ascii": False,
+    "sort_keys": True,
+    "allow_nan": False,
+}
+# Built once: json.dumps(sort_keys=True) would build an encoder per call.
+_JSON_ENCODER = json.JSONEncoder(default=_json_default, **_JSON_OPTIONS)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _new_marker() -> str:
+    return f"webapi-kit-decimal-{secrets.token_hex(16)}:"
+
+
+def _encode_with_decimals(data: Any) -> str:
+    """Encode ``data`` with each Decimal as a raw JSON number literal.
+
+    The json module cannot emit raw literals, so each Decimal becomes the
+    string ``"<marker><digits>"`` and the quoted markers are replaced by the
+    digits afterwards. The marker is random per call, and the output is used
+    only if the marker occurs exactly once per Decimal -- a user string that
+    happens to contain it makes us retry with another marker, so no user text
+    is ever rewritten.
+    """
+    while True:
+        marker = _new_marker()
+        count = 0
+
+        def default(value: Any) -> Any:
+            nonlocal count
+            if isinstance(value, decimal.Decimal):
+                count += 1
+                return marker + _scalar_text(value)
+            return _json_default(value)
+
+        text = json.JSONEncoder(default=default, **_JSON_OPTIONS).encode(data)
+        if text.count(marker) == count:
+            return re.sub(
+                '"' + re.escape(marker) + '([-+.0-9Ee]+)"', r"\1", text
+            )
+
+
+class JSONRenderer(Renderer):
+    """JSON as djblets writes it: sorted keys, ``", "``/``": "``, UTF-8.
+
+    Control characters are escaped (``\\u0000``); lone surrogates, which
+    UTF-8 cannot carry, are written as ``\\udXXX`` escapes.
+    """
+
+    format = "json"
+    media_type = "application/json"
+    suffix = "+json"
+
+    def render(self, data: Any) -> bytes:
+        """Render ``data`` as UTF-8 JSON (no trailing newline)."""
+        try:
+            text = _JSON_ENCODER.encode(data)
+        except _DecimalFound:
+            text = _encode_with_decimals(data)
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            # Outside strings JSON holds only ASCII, so every surrogate here
+            # is inside a string literal, where a \u escape is valid JSON.
+            text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+            return text.encode("utf-8")
+
+
+# --------------------------------------------------------------------------
+# XML
+# --------------------------------------------------------------------------
+
+_XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+# Element names we write as-is; every other key goes in <entry key="...">.
+# ASCII-only on purpose: one rule that every XML parser agrees on.
+_ELEMENT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+# "array" marks a list, so a key of that name would be ambiguous.
+_RESERVED_NAMES = frozenset({"array"})
+# What XML 1.0 cannot carry: C0 controls but \t \n \r, U+FFFE/U+FFFF and
+# surrogates (a str only holds lone ones).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _XML_INVALID.sub("\ufffd", text)
+
+
+_SubElement = etree.SubElement
+
+
+def _key_text(key: Any) -> str:
+    """A dict key as json.dumps would write it."""
+    if isinstance(key, str):
+        return key
+    if key is True:
+        return "true"
+    if key is False:
+        return "false"
+    if key is None:
+        return "null"
+    if isinstance(key, int):
+        return int.__repr__(key)
+    if isinstance(key, float):
+        return float.__repr__(key)
+    raise TypeError(f"Keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_element_name(name: str) -> bool:
+    # Cached: the same few keys ("href", "method", ...) recur in every item.
+    return name not in _RESERVED_NAMES and _ELEMENT_NAME.fullmatch(name) is not None
+
+
+def _key_element(parent: etree._Element, key: Any) -> etree._Element:
+    name = key if type(key) is str else _key_text(key)
+    if _is_element_name(name):
+        return _SubElement(parent, name)
+    element = _SubElement(parent, "entry")
+    try:
+        element.set("key", name)
+    except ValueError:
+        element.set("key", _xml_safe(name))
+    return element
+
+
+def _fill(element: etree._Element, value: Any) -> None:
+    """Put ``value`` inside ``element`` (text, children or null marker)."""
+    # Most common types first: this runs once per value in the payload.
+    if isinstance(value, str):
+        try:
+            element.text = value
+        except ValueError:  # UnicodeEncodeError (surrogates) is one too.
+            element.text = _xml_safe(value)
+    elif isinstance(value, dict):
+        if not value:
+            element.text = ""
+        for key, item in value.items():
+            _fill(_key_element(element, key), item)
+    elif value is None:
+        element.set("null", "true")
+    elif isinstance(value, bool):
+        element.text = "true" if value else "false"
+    elif isinstance(value, enum.Enum):
+        _fill(element, value.value)
+    elif isinstance(value, int):
+        element.text = int.__repr__(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} cannot be rendered: not a finite number")
+        element.text = float.__repr__(value)
+    elif isinstance(value, (list, tuple)):
+        array = _SubElement(element, "array")
+        if not value:
+            array.text = ""
+        for item in value:
+            _fill(_SubElement(array, "item"), item)
+    else:
+        element.text = _scalar_text(value)
+
+
+class XMLRenderer(Renderer):
+    """XML in djblets' layout, without djblets' lossy spots.
+
+    The document is ``<?xml version="1.0" encoding="utf-8"?>``, a newline,
+    then ``<rsp>`` holding the payload, indented one space per level, with no
+    newline after ``</rsp>`` (as djblets). Within it:
+
+    - dict keys become child elements in insertion order (not sorted);
+    - a list or tuple is ``<array><item>...</item>...</array>``; an empty one
+      is ``<array></array>``;
+    - ``True``/``False`` are ``true``/``false``;
+    - ``None`` is an empty element marked ``null="true"``, e.g.
+      ``<nothing null="true"/>``, while ``""`` (and an empty dict) is
+      ``<photo_name></photo_name>``;
+    - a key that is not an ASCII XML name (``[A-Za-z_][A-Za-z0-9_.-]*``), or
+      is ``array``, is written ``<entry key="the key">...</entry>``. Other
+      keys are first written as JSON writes them, so ``7`` gives
+      ``<entry key="7">`` and ``True`` gives ``<true>``;
+    - characters XML 1.0 cannot carry (C0 controls other than tab, newline
+      and carriage return; U+FFFE, U+FFFF; lone surrogates) are replaced by
+      U+FFFD in text and attribute values.
+    """
+
+    format = "xml"
+    media_type = "application/xml"
+    suffix = "+xml"
+
+    def render(self, data: Any) -> bytes:
+        """Render ``data`` as a UTF-8 ``<rsp>`` document."""
+        root = etree.Element("rsp")
+        _fill(root, data)
+        etree.indent(root, space=" ")
+        return _XML_DECLARATION + etree.tostring(root, encoding="utf-8")
+
+
+# Reading XML from the network: no entities, no DTDs, no network access.
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+)
+
+
+def _value(element: etree._Element) -> Any:
+    # Only elements count: unresolved entity references are dropped.
+    children = [child for child in element if isinstance(child.tag, str)]
+    if not children:
+        if element.get("null") == "true":
+            return None
+        return (element.text or "") + "".join(child.tail or "" for child in element)
+    if children[0].tag == "array":
+        return [_value(item) for item in children[0] if isinstance(item.tag, str)]
+    result: dict[str, Any] = {}
+    for child in children:
+        key = child.get("key") if child.tag == "entry" else None
+        result[child.tag if key is None else key] = _value(child)
+    return result
+
+
+def parse_xml(data: bytes) -> Any:
+    """Read an :class:`XMLRenderer` document back into Python values.
+
+    Returns what ``<rsp>`` holds, usually a dict. XML carries no types, so
+    every scalar comes back as a string (``"1"``, ``"true"``,
+    ``"2024-01-02T03:04:05Z"``); ``null="true"`` comes back as ``None``, an
+    empty element as ``""`` (an empty dict too), ``<array>`` as a list, and
+    ``<entry key="k">`` under the key ``"k"``. Raises
+    ``lxml.etree.XMLSyntaxError`` on malformed input.
+    """
+    return _value(etree.fromstring(data, _XML_PARSER))

@@ -1,0 +1,792 @@
+"""``WebAPIResource``: declare a resource, get a browsable hypermedia API.
+
+A resource is a class with declarative attributes (``name``, ``model``,
+``fields``, ``allowed_methods``, child resources...) and handler methods —
+``get``, ``get_list``, ``create``, ``update``, ``delete`` — that return data
+and raise :mod:`webapi_kit.errors`. Everything between HTTP and the handler
+is one named pipeline in :meth:`WebAPIResource.dispatch`:
+
+1. negotiate the format (``Accept`` / ``?api_format=``),
+2. authenticate, throttle,
+3. parse the body (any method) and apply ``_method``,
+4. find the handler (``405`` with ``Allow`` if none), check permissions,
+5. clean the declared request fields,
+6. check ``If-Match`` / ``If-Unmodified-Since`` for changes,
+7. call the handler, serialize, wrap in the envelope, render,
+8. add ``ETag`` / ``Last-Modified`` and answer ``304`` where the client is current.
+
+Errors at any step become an error body in the negotiated format.
+Everything that depends only on the class (format tables, handler maps, link
+templates, field getters) is computed once when the API is assembled.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+
+from webapi_kit import conditional
+from webapi_kit.authentication import Authentication
+from webapi_kit.conf import api_settings
+from webapi_kit.envelopes import Envelope, StatEnvelope
+from webapi_kit.errors import (
+    Conflict,
+    DoesNotExist,
+    InternalError,
+    MethodNotAllowed,
+    NotLoggedIn,
+    PermissionDenied,
+    PreconditionFailed,
+    ServiceUnavailable,
+    WebAPIError,
+)
+from webapi_kit.fields import clean_fields, get_field_spec
+from webapi_kit.formats import Format, FormatTable
+from webapi_kit.links import Link, UriTemplate
+from webapi_kit.pagination import Page, PageRequest, paginate, parse_page_request
+from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser, ParsedBody, Parser, method_override, parse_body
+from webapi_kit.permissions import Permission, is_authenticated
+from webapi_kit.relations import Related
+from webapi_kit.renderers import JSONRenderer, Renderer, XMLRenderer
+from webapi_kit.responses import APIResponse
+from webapi_kit.throttling import Throttle
+
+if TYPE_CHECKING:
+    from webapi_kit.api import API
+
+__all__ = ["Kind", "RequestContext", "WebAPIResource"]
+
+logger = logging.getLogger("webapi_kit")
+
+Kind = Literal["item", "list"]
+
+_BODY_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+_EMPTY_BODY = ParsedBody(data={}, files={})
+#: Query parameters the framework itself reads on every GET.
+_RESERVED_QUERY = frozenset({"start", "max-results", "expand", "only-fields", "only-links", "api_format"})
+#: Keys the framework reads from bodies; never reported as unknown fields.
+_RESERVED_BODY = frozenset({"_method", "api_format", "expand", "only-fields", "only-links"})
+
+
+def _name_set(value: str | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """What serialization needs to know about the request being answered."""
+
+    request: HttpRequest
+    format: Format
+    #: Absolute URL of the API root, ending in ``/``.
+    base_url: str
+    kwargs: dict[str, str]
+    expand: frozenset[str] = frozenset()
+    only_fields: frozenset[str] | None = None
+    only_links: frozenset[str] | None = None
+
+    def nested(self, expand: frozenset[str]) -> RequestContext:
+        """The context for an embedded object: no field filters, one level less of expansion."""
+        return replace(self, expand=expand, only_fields=None, only_links=None)
+
+
+class WebAPIResource:
+    """Base class of every resource.
+
+    Declare, on a subclass:
+
+    ``name`` / ``name_plural``
+        The payload keys for one object and for a list (``name_plural``
+        defaults to ``name + "s"``).
+    ``uri_name``
+        The URL segment (defaults to ``name_plural``, ``_`` spelled ``-``).
+    ``uri_object_key`` / ``uri_object_key_regex`` / ``model_object_key``
+        The URL variable naming one object (default ``<name>_id``), what it
+        matches (default digits), and the attribute it is read from.
+    ``singleton``
+        One object at the list's URL, no list.
+    ``model`` / ``model_parent_key``
+        The Django model, and the foreign key that points at the parent
+        resource's object (children are looked up under their parent).
+    ``fields``
+        The payload fields in order: :mod:`webapi_kit.fields` objects (used
+        for docs), or :class:`~webapi_kit.relations.Related` for links to
+        other resources. A method ``serialize_<field>_field(obj, context)``
+        computes a field's value.
+    ``allowed_methods``
+        The HTTP methods exposed (``GET`` by default); a method is answered
+        at a URL only if it is allowed and a handler for it exists there.
+    ``item_child_resources`` / ``list_child_resources``
+        Resources nested under one object / under the list.
+    ``last_modified_field``
+        The model attribute sent as ``Last-Modified``.
+    ``mimetype_vendor`` / ``envelope`` / ``renderers`` / ``parsers`` /
+    ``authentication_classes`` / ``permission_classes`` / ``throttle_classes``
+        Policies; ``None`` inherits the API's (or the settings').
+
+    Handlers, all optional: ``get(request, data, **kwargs)`` and
+    ``update``/``delete`` at the item URL, ``get_list`` and ``create`` at the
+    list URL. They receive the cleaned request fields as ``data`` and the URL
+    variables as keyword arguments, and return a model object (an item), a
+    :class:`~webapi_kit.pagination.Page` (a list), ``None`` (``204``) or an
+    :class:`~webapi_kit.responses.APIResponse`.
+    """
+
+    name: ClassVar[str] = ""
+    name_plural: ClassVar[str] = ""
+    uri_name: ClassVar[str] = ""
+    uri_object_key: ClassVar[str] = ""
+    uri_object_key_regex: ClassVar[str] = r"[0-9]+"
+    model_object_key: ClassVar[str] = "pk"
+    singleton: ClassVar[bool] = False
+    model: ClassVar[type[Model] | None] = None
+    model_parent_key: ClassVar[str | None] = None
+    fields: ClassVar[Mapping[str, Any]] = {}
+    allowed_methods: ClassVar[Sequence[str]] = ("GET",)
+    item_child_resources: Sequence[WebAPIResource] = ()
+    list_child_resources: Sequence[WebAPIResource] = ()
+    last_modified_field: ClassVar[str | None] = None
+    mimetype_vendor: ClassVar[str | None] = None
+    #: The media type names of items, lists and errors (vendor types are
+    #: ``application/vnd.<vendor>.<name>+json``).
+    item_mimetype_name: ClassVar[str | None] = None
+    list_mimetype_name: ClassVar[str | None] = None
+
+    envelope: Envelope | None = None
+    renderers: Sequence[Renderer] | None = None
+    parsers: Sequence[Parser] | None = None
+    authentication_classes: Sequence[Any] | None = None
+    permission_classes: Sequence[Any] | None = None
+    throttle_classes: Sequence[Any] | None = None
+
+    #: Which handler answers which method at each kind of URL.
+    item_handlers: ClassVar[Mapping[str, str]] = {"GET": "get", "PUT": "update", "DELETE": "delete"}
+    list_handlers: ClassVar[Mapping[str, str]] = {"GET": "get_list", "POST": "create"}
+
+    #: Explicit URL templates relative to the API root, for APIs whose paths
+    #: do not follow the nesting (``"feed/{feed_id}"``); ``None`` derives them.
+    list_path: ClassVar[str | None] = None
+    item_path: ClassVar[str | None] = None
+    #: Regexes for URL variables other than ``uri_object_key``.
+    uri_regexes: ClassVar[Mapping[str, str]] = {}
+
+    # Set when the API is assembled.
+    api: API
+    parent: WebAPIResource | None
+
+    def __init__(self) -> None:
+        cls = type(self)
+        if not self.name:
+            raise TypeError(f"{cls.__name__} must set `name`")
+        self.name_plural = self.name_plural or self.name + "s"
+        self.uri_name = self.uri_name or self.name_plural.replace("_", "-")
+        self.uri_object_key = self.uri_object_key or f"{self.name}_id"
+        self.parent = None
+        self._assembled = False
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+    # ------------------------------------------------------------------
+    # Assembly: everything computed once per resource.
+
+    def _assemble(self, api: API, parent: WebAPIResource | None, list_template: UriTemplate) -> None:
+        if self._assembled:
+            raise ValueError(f"{self!r} is mounted twice; create one instance per position in the tree")
+        self._assembled = True
+        self.api = api
+        self.parent = parent
+        self.envelope = self.envelope or api.envelope
+        vendor = self.mimetype_vendor or api.mimetype_vendor
+        renderers = tuple(self.renderers or api.renderers)
+        self.renderers = renderers
+        self.parsers = tuple(self.parsers or api.parsers)
+        self._authenticators: tuple[Authentication, ...] = _instances(
+            self.authentication_classes, api.authentication_classes, api_settings.AUTHENTICATION_CLASSES
+        )
+        self._permissions: tuple[Permission, ...] = _instances(
+            self.permission_classes, api.permission_classes, api_settings.PERMISSION_CLASSES
+        )
+        self._throttles: tuple[Throttle, ...] = _instances(
+            self.throttle_classes, api.throttle_classes, api_settings.THROTTLE_CLASSES
+        )
+
+        self.list_template = UriTemplate(self.list_path) if self.list_path is not None else list_template
+        if self.item_path is not None:
+            self.item_template = UriTemplate(self.item_path)
+        elif self.singleton:
+            self.item_template = self.list_template
+        else:
+            self.item_template = self.list_template.join("{%s}/" % self.uri_object_key)
+        # The common case builds an item's URL by appending its key to the list's.
+        self._item_is_list_plus_key = self.item_template.template == (
+            self.list_template.template + "{%s}/" % self.uri_object_key
+        )
+
+        item_name = self.item_mimetype_name or self.name
+        list_name = self.list_mimetype_name or self.name_plural
+        self.formats: dict[str, FormatTable] = {
+            "item": FormatTable.for_names(renderers, vendor, item_name),
+            "list": FormatTable.for_names(renderers, vendor, list_name),
+            "error": FormatTable.for_names(renderers, vendor, "error"),
+        }
+
+        self._handlers: dict[Kind, dict[str, Callable[..., Any]]] = {"item": {}, "list": {}}
+        allowed = {method.upper() for method in self.allowed_methods}
+        for kind, mapping in (("item", self.item_handlers), ("list", self.list_handlers)):
+            if self.singleton and kind == "list":
+                continue
+            for method, attr in mapping.items():
+                handler = getattr(self, attr, None)
+                if method in allowed and handler is not None:
+                    self._handlers[kind][method] = handler  # type: ignore[index]
+        self._allow: dict[Kind, str] = {}
+        for kind in ("item", "list"):
+            methods = list(self._handlers[kind])  # type: ignore[index]
+            if "GET" in methods:
+                methods[methods.index("GET") + 1 : methods.index("GET") + 1] = ["HEAD"]
+            self._allow[kind] = ", ".join([*methods, "OPTIONS"]) if methods else ""  # type: ignore[index]
+
+        self._item_link_methods = tuple(
+            (rel, method) for rel, method in (("update", "PUT"), ("delete", "DELETE")) if method in self._handlers["item"]
+        )
+        self._related: dict[str, Related] = {n: f for n, f in self.fields.items() if isinstance(f, Related)}
+        self._field_getters: tuple[tuple[str, Callable[[Any, RequestContext], Any] | None], ...] = tuple(
+            (field_name, getattr(self, f"serialize_{field_name}_field", None)) for field_name in self.fields
+        )
+
+        child_parent_template = self.item_template if not self.singleton else self.list_template
+        for child in self.item_child_resources:
+            child._assemble(api, self, child_parent_template.join(child.uri_name + "/"))
+        for child in self.list_child_resources:
+            child._assemble(api, self, self.list_template.join(child.uri_name + "/"))
+
+    def _resolve(self, registry: dict[str, WebAPIResource]) -> None:
+        for related in self._related.values():
+            related.resolve(registry)
+
+    @property
+    def children(self) -> tuple[WebAPIResource, ...]:
+        return (*self.item_child_resources, *self.list_child_resources)
+
+    def allowed_at(self, kind: Kind) -> str:
+        """The ``Allow`` header value for one kind of URL."""
+        return self._allow[kind]
+
+    # ------------------------------------------------------------------
+    # Views.
+
+    def item_view(self, request: HttpRequest, **kwargs: str) -> HttpResponse:
+        return self.dispatch(request, "item", kwargs)
+
+    def list_view(self, request: HttpRequest, **kwargs: str) -> HttpResponse:
+        return self.dispatch(request, "list", kwargs)
+
+    def dispatch(self, request: HttpRequest, kind: Kind, kwargs: dict[str, str]) -> HttpResponse:
+        """Answer one request; the pipeline described in the module docstring."""
+        table = self.formats[kind]
+        try:
+            fmt = table.select(request.META.get("HTTP_ACCEPT"), request.GET.get("api_format"))
+        except WebAPIError as error:
+            return self.error_response(request, error, table.default)
+        try:
+            response = self._handle(request, kind, kwargs, fmt)
+        except Exception as exc:  # noqa: BLE001 - every failure must answer in the API's format
+            response = self.error_response(request, self._as_api_error(request, exc), fmt)
+        patch_vary_headers(response, ("Accept",))
+        return response
+
+    def _handle(self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], fmt: Format) -> HttpResponse:
+        method = (request.method or "GET").upper()
+        if method == "OPTIONS":
+            return self._options_response(kind)
+        is_head = method == "HEAD"
+        if is_head:
+            method = "GET"
+
+        self.authenticate(request)
+        self.check_throttles(request)
+
+        body = _EMPTY_BODY
+        if method in _BODY_METHODS and method in self._handlers[kind] or method == "POST":
+            body = parse_body(request, self.parsers or ())  # type: ignore[arg-type]
+            if method == "POST":
+                method = method_override(request, body) or method
+
+        handler = self._handlers[kind].get(method)
+        if handler is None:
+            raise MethodNotAllowed(self._allow[kind].split(", ") if self._allow[kind] else ())
+        self.check_permissions(request, method)
+
+        if method == "GET":
+            data = self.clean_query(request, handler)
+        else:
+            data = self.clean_body(body, handler)
+
+        ctx = self.make_context(request, kind, kwargs, fmt, body)
+        if method in ("PUT", "DELETE") and (
+            "HTTP_IF_MATCH" in request.META or "HTTP_IF_UNMODIFIED_SINCE" in request.META
+        ):
+            with transaction.atomic():
+                self.check_preconditions(ctx)
+                result = handler(request, data, **kwargs)
+        else:
+            result = handler(request, data, **kwargs)
+
+        response = self.build_response(ctx, kind, method, result)
+        if is_head:
+            response.content = b""
+        return response
+
+    # ------------------------------------------------------------------
+    # Pipeline steps, each overridable on its own.
+
+    def authenticate(self, request: HttpRequest) -> None:
+        """Run the authenticators; the first that knows the caller wins."""
+        request.auth = None  # type: ignore[attr-defined]
+        for authenticator in self._authenticators:
+            credentials = authenticator.authenticate(request)
+            if credentials is not None:
+                if credentials.user is not None:
+                    request.user = credentials.user
+                request.auth = credentials.auth  # type: ignore[attr-defined]
+                return
+
+    def check_throttles(self, request: HttpRequest) -> None:
+        for throttle in self._throttles:
+            throttle.check(request, self)
+
+    def permission_denied(self, request: HttpRequest, msg: str | None = None) -> WebAPIError:
+        """The error for a refusal: 401 for anonymous callers, 403 otherwise."""
+        if not is_authenticated(request):
+            challenge = next((c for a in self._authenticators if (c := a.challenge())), None)
+            if challenge:
+                return NotLoggedIn(www_authenticate=challenge)
+            return NotLoggedIn()
+        return PermissionDenied(msg)
+
+    def check_permissions(self, request: HttpRequest, method: str) -> None:
+        for permission in self._permissions:
+            if not permission.has_permission(request, self, method):
+                raise self.permission_denied(request)
+
+    def check_object_permissions(self, request: HttpRequest, method: str, obj: Any) -> None:
+        """Handlers call this once they hold the object they act on."""
+        for permission in self._permissions:
+            if not permission.has_object_permission(request, self, method, obj):
+                raise self.permission_denied(request)
+
+    def clean_query(self, request: HttpRequest, handler: Callable[..., Any]) -> dict[str, Any]:
+        """Cleaned query parameters for a GET handler that declares fields.
+
+        Undeclared parameters are ignored on GET (clients add cache busters).
+        """
+        spec = get_field_spec(handler)
+        if spec is None:
+            return {}
+        return clean_fields(
+            request.GET, {}, required=spec.required, optional=spec.optional,
+            allow_unknown=True, ignore=_RESERVED_QUERY,
+        )
+
+    def clean_body(self, body: ParsedBody, handler: Callable[..., Any]) -> dict[str, Any]:
+        """Cleaned body fields; unknown ones are errors where fields are declared."""
+        spec = get_field_spec(handler)
+        if spec is None:
+            return {k: v for k, v in body.data.items() if k not in _RESERVED_BODY} | dict(body.files)
+        return clean_fields(
+            body.data, body.files, required=spec.required, optional=spec.optional,
+            allow_unknown=spec.allow_unknown, ignore=_RESERVED_BODY,
+        )
+
+    def make_context(
+        self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], fmt: Format, body: ParsedBody = _EMPTY_BODY
+    ) -> RequestContext:
+        query = request.GET
+        data = body.data
+
+        def option(name: str) -> str | None:
+            value = query.get(name)
+            if value is None:
+                raw = data.get(name)
+                value = raw if isinstance(raw, str) else None
+            return value
+
+        template = self.item_template if kind == "item" else self.list_template
+        return RequestContext(
+            request=request,
+            format=fmt,
+            base_url=self.api.base_url(request, template, kwargs),
+            kwargs=kwargs,
+            expand=_name_set(option("expand")) or frozenset(),
+            only_fields=_name_set(option("only-fields")),
+            only_links=_name_set(option("only-links")),
+        )
+
+    def check_preconditions(self, ctx: RequestContext) -> None:
+        """``If-Match`` / ``If-Unmodified-Since`` against the stored object (412 when stale)."""
+        meta = ctx.request.META
+        obj = self.get_object(ctx.request, lock=True, **ctx.kwargs)
+        if not conditional.if_unmodified_since_passes(meta.get("HTTP_IF_UNMODIFIED_SINCE"), self.get_last_modified(obj)):
+            raise PreconditionFailed()
+        if_match = meta.get("HTTP_IF_MATCH")
+        if if_match:
+            plain = ctx.nested(frozenset())
+            current = set()
+            for row in self.formats["item"].formats:
+                item = self.serialize_object(obj, replace(plain, format=row))
+                body = self.render(self.envelope_item(item, row), row)
+                current.add(conditional.etag_for(body))
+            if not conditional.if_match_passes(if_match, current):
+                raise PreconditionFailed()
+
+    # ------------------------------------------------------------------
+    # Responses.
+
+    def build_response(self, ctx: RequestContext, kind: Kind, method: str, result: Any) -> HttpResponse:
+        """Turn a handler's result into the HTTP answer."""
+        fmt = ctx.format
+        if isinstance(result, APIResponse):
+            if result.payload is None:
+                response = HttpResponse(status=result.status)
+            else:
+                body = fmt.renderer.render(self.get_envelope().payload(result.payload))
+                response = self._content_response(body, result.content_type or fmt.content_type, result.status)
+            for header, value in result.headers.items():
+                response[header] = value
+            return self._conditional(ctx, response, None) if method == "GET" else response
+        if result is None:
+            return HttpResponse(status=HTTPStatus.NO_CONTENT)
+        if isinstance(result, Page):
+            return self._conditional(ctx, self.page_response(ctx, result), None)
+        item = self.serialize_object(result, ctx)
+        body = self.render(self.envelope_item(item, fmt), fmt)
+        if kind == "list" and method == "POST":
+            response = self._content_response(body, fmt.content_type, HTTPStatus.CREATED)
+            response["Location"] = item["links"]["self"]["href"] if "links" in item else self.get_href(result, ctx)
+            return response
+        response = self._content_response(body, fmt.content_type, HTTPStatus.OK)
+        last_modified = self.get_last_modified(result)
+        if last_modified is not None:
+            response["Last-Modified"] = conditional.format_http_date(last_modified)
+        return self._conditional(ctx, response, last_modified) if method == "GET" else response
+
+    def page_response(self, ctx: RequestContext, page: Page) -> HttpResponse:
+        fmt = ctx.format
+        list_url = ctx.base_url + self.list_template.expand(ctx.kwargs)
+        query_string = ctx.request.META.get("QUERY_STRING", "")
+        self_href = f"{list_url}?{query_string}" if query_string else list_url
+        links: dict[str, Link] = {"self": {"method": "GET", "href": self_href}}
+        if "POST" in self._handlers["list"]:
+            links["create"] = {"method": "POST", "href": list_url}
+        links.update(page.links(list_url, ctx.request.GET))
+        for child in self.list_child_resources:
+            links[child.name_plural] = {"method": "GET", "href": list_url + child.uri_name + "/"}
+        items = self.serialize_list(page.items, ctx, list_url)
+        data = self.get_envelope().page(self, items, links=links, total_results=page.total_results)
+        response = self._content_response(self.render(data, fmt), fmt.content_type, HTTPStatus.OK)
+        response["Item-Content-Type"] = self.formats["item"].for_renderer(fmt.renderer).content_type
+        return response
+
+    def envelope_item(self, item: dict[str, Any], fmt: Format) -> Any:
+        return self.get_envelope().item(self, item)
+
+    @staticmethod
+    def render(data: Any, fmt: Format) -> bytes:
+        return fmt.renderer.render(data)
+
+    def get_envelope(self) -> Envelope:
+        assert self.envelope is not None
+        return self.envelope
+
+    @staticmethod
+    def _content_response(body: bytes, content_type: str, status: int) -> HttpResponse:
+        response = HttpResponse(body, content_type=content_type, status=status)
+        # Always a length: djblets' lazy bodies went out empty under plain WSGI.
+        response["Content-Length"] = str(len(body))
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def _conditional(self, ctx: RequestContext, response: HttpResponse, last_modified: datetime | None) -> HttpResponse:
+        if response.status_code != HTTPStatus.OK:
+            return response
+        etag = conditional.etag_for(response.content)
+        response["ETag"] = etag
+        meta = ctx.request.META
+        if_none_match = meta.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            current = conditional.if_none_match_passes(if_none_match, etag)
+        else:
+            current = conditional.if_modified_since_passes(meta.get("HTTP_IF_MODIFIED_SINCE"), last_modified)
+        if current:
+            return response
+        not_modified = HttpResponse(status=HTTPStatus.NOT_MODIFIED)
+        del not_modified["Content-Type"]
+        for header in ("ETag", "Last-Modified"):
+            if header in response:
+                not_modified[header] = response[header]
+        return not_modified
+
+    def _options_response(self, kind: Kind) -> HttpResponse:
+        if not self._allow[kind]:
+            raise MethodNotAllowed(())
+        response = HttpResponse(status=HTTPStatus.OK)
+        del response["Content-Type"]
+        response["Allow"] = self._allow[kind]
+        response["Content-Length"] = "0"
+        return response
+
+    def error_response(self, request: HttpRequest, error: WebAPIError, fmt: Format) -> HttpResponse:
+        """Render ``error`` through the envelope in the format of ``fmt``."""
+        row = self.formats["error"].for_renderer(fmt.renderer)
+        body = row.renderer.render(self.get_envelope().error(error))
+        response = self._content_response(body, row.content_type, error.status)
+        for header, value in error.headers.items():
+            response[header] = value
+        if request.method == "HEAD":
+            response.content = b""
+        patch_vary_headers(response, ("Accept",))
+        return response
+
+    def _as_api_error(self, request: HttpRequest, exc: Exception) -> WebAPIError:
+        if isinstance(exc, WebAPIError):
+            return exc
+        if isinstance(exc, ObjectDoesNotExist):
+            return DoesNotExist()
+        if isinstance(exc, IntegrityError):
+            logger.info("Integrity error on %s %s: %s", request.method, request.path, exc)
+            return Conflict()
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            logger.error("Database unavailable on %s %s", request.method, request.path, exc_info=exc)
+            return ServiceUnavailable()
+        logger.error("Internal error on %s %s", request.method, request.path, exc_info=exc)
+        if settings.DEBUG:
+            return InternalError(extra={"traceback": traceback.format_exception(exc)})
+        return InternalError()
+
+    # ------------------------------------------------------------------
+    # Serialization and links.
+
+    def get_href(self, obj: Any, ctx: RequestContext) -> str:
+        """The absolute URL of one object of this resource."""
+        return ctx.base_url + self.item_template.expand(self.get_url_kwargs(obj, ctx.kwargs))
+
+    def get_url_kwargs(self, obj: Any, known: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The URL variables that locate ``obj``: its key and its parents' keys.
+
+        Parents' keys come from ``known`` (the request's URL variables) when
+        present there, else from the object through ``model_parent_key``.
+        """
+        kwargs: dict[str, str] = {}
+        if not self.singleton:
+            kwargs[self.uri_object_key] = str(getattr(obj, self.model_object_key))
+        needed = [v for v in self.item_template.variables if v not in kwargs]
+        if not needed:
+            return kwargs
+        if known is not None and all(v in known for v in needed):
+            kwargs.update({v: known[v] for v in needed})
+            return kwargs
+        parent = self.parent
+        if parent is not None and self.model_parent_key:
+            if parent.model_object_key in ("pk", "id") and hasattr(obj, f"{self.model_parent_key}_id") and not [
+                v for v in parent.item_template.variables if v != parent.uri_object_key
+            ]:
+                kwargs[parent.uri_object_key] = str(getattr(obj, f"{self.model_parent_key}_id"))
+            else:
+                kwargs.update(parent.get_url_kwargs(getattr(obj, self.model_parent_key)))
+        elif known is not None:
+            kwargs.update({v: known[v] for v in needed if v in known})
+        return kwargs
+
+    def get_link_title(self, obj: Any) -> str:
+        """The ``title`` of links pointing at ``obj`` from other resources."""
+        return str(obj)
+
+    def get_last_modified(self, obj: Any) -> datetime | None:
+        if self.last_modified_field is None:
+            return None
+        value = getattr(obj, self.last_modified_field, None)
+        return value if isinstance(value, datetime) else None
+
+    def serialize_list(self, objs: Sequence[Any], ctx: RequestContext, list_url: str | None = None) -> list[Any]:
+        """Serialize a page; items share the list's URL instead of building their own."""
+        if list_url is not None and self._item_is_list_plus_key:
+            key = self.model_object_key
+            return [
+                self.serialize_object(obj, ctx, href=f"{list_url}{quote(str(getattr(obj, key)), safe='')}/")
+                for obj in objs
+            ]
+        return [self.serialize_object(obj, ctx) for obj in objs]
+
+    def serialize_object(self, obj: Any, ctx: RequestContext, href: str | None = None) -> dict[str, Any]:
+        """One object as a payload dict: its fields in order, then ``links``."""
+        if href is None:
+            href = self.get_href(obj, ctx)
+        only = ctx.only_fields
+        expand = ctx.expand
+        data: dict[str, Any] = {}
+        related_links: dict[str, Link] = {}
+        expanded: dict[str, Any] = {}
+        for field_name, getter in self._field_getters:
+            if only is not None and field_name not in only:
+                continue
+            value = getter(obj, ctx) if getter is not None else getattr(obj, field_name, None)
+            related = self._related.get(field_name)
+            if related is not None:
+                target = related.resolved
+                assert target is not None
+                if value is None:
+                    data[field_name] = None
+                elif field_name in expand:
+                    nested = ctx.nested(expand - {field_name})
+                    data[field_name] = target.serialize_object(value, nested)
+                    expanded[field_name] = {
+                        "item_mimetype": target.formats["item"].for_renderer(ctx.format.renderer).content_type
+                    }
+                else:
+                    related_links[field_name] = {
+                        "method": "GET", "href": target.get_href(value, ctx), "title": target.get_link_title(value)
+                    }
+                continue
+            data[field_name] = value
+
+        links: dict[str, Link] = {"self": {"method": "GET", "href": href}}
+        for rel, method in self._item_link_methods:
+            links[rel] = {"method": method, "href": href}
+        for child in self.item_child_resources:
+            child_url = href + child.uri_name + "/"
+            if child.name_plural in expand and not child.singleton:
+                data[child.name_plural] = child.serialize_children(self, obj, ctx.nested(expand - {child.name_plural}), child_url)
+                expanded[child.name_plural] = {
+                    "item_mimetype": child.formats["item"].for_renderer(ctx.format.renderer).content_type,
+                    "list_mimetype": child.formats["list"].for_renderer(ctx.format.renderer).content_type,
+                    "list_url": child_url,
+                }
+                continue
+            links[child.name if child.singleton else child.name_plural] = {"method": "GET", "href": child_url}
+        links.update(related_links)
+        if ctx.only_links is not None:
+            links = {rel: value for rel, value in links.items() if rel in ctx.only_links}  # type: ignore[assignment]
+        if expanded:
+            data = {"_expanded": expanded, **data}
+        if ctx.only_links is None or ctx.only_links:
+            data["links"] = links
+        return data
+
+    def serialize_children(self, parent: WebAPIResource, parent_obj: Any, ctx: RequestContext, list_url: str) -> list[Any]:
+        """This (child) resource's objects under ``parent_obj``, for ``?expand=``."""
+        kwargs = {**ctx.kwargs, **parent.get_url_kwargs(parent_obj, ctx.kwargs)}
+        prefetched = getattr(parent_obj, "_prefetched_objects_cache", {}).get(self._reverse_accessor())
+        objs = list(prefetched) if prefetched is not None else list(self.get_queryset(ctx.request, is_list=True, **kwargs))
+        child_ctx = replace(ctx, kwargs=kwargs)
+        return self.serialize_list(objs, child_ctx, list_url)
+
+    def _reverse_accessor(self) -> str | None:
+        if self.model is None or not self.model_parent_key:
+            return None
+        field = self.model._meta.get_field(self.model_parent_key)
+        return field.remote_field.get_accessor_name()  # type: ignore[union-attr]
+
+    # ------------------------------------------------------------------
+    # Default handlers over ``model``.
+
+    def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
+        """The objects visible at this URL: the model's, under the parent's object.
+
+        Override to scope by owner; lists also ``select_related`` every
+        :class:`Related` field so their links cost no extra queries.
+        """
+        if self.model is None:
+            raise NotImplementedError(f"{type(self).__name__} has no model; override get_queryset()")
+        queryset = self.model._default_manager.all()
+        lookup = self._parent_lookup()
+        if lookup:
+            queryset = queryset.filter(**{name: kwargs[var] for name, var in lookup})
+        if is_list and self._related:
+            queryset = queryset.select_related(*self._related)
+        return queryset
+
+    def _parent_lookup(self) -> list[tuple[str, str]]:
+        lookups: list[tuple[str, str]] = []
+        path: list[str] = []
+        resource: WebAPIResource = self
+        while resource.parent is not None and resource.model_parent_key and resource.parent.uri_object_key:
+            path.append(resource.model_parent_key)
+            parent = resource.parent
+            if not parent.singleton:
+                lookups.append(("__".join([*path, parent.model_object_key]), parent.uri_object_key))
+            resource = parent
+        return lookups
+
+    def get_object(self, request: HttpRequest, lock: bool = False, **kwargs: str) -> Any:
+        """The object at an item URL, or :class:`DoesNotExist` (also for other owners' objects)."""
+        queryset = self.get_queryset(request, is_list=False, **kwargs)
+        if lock and not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+            queryset = queryset.select_for_update()
+        if self.singleton:
+            obj = queryset.first()
+            if obj is None:
+                raise DoesNotExist()
+            return obj
+        try:
+            return queryset.get(**{self.model_object_key: kwargs[self.uri_object_key]})
+        except (ObjectDoesNotExist, ValueError, TypeError):
+            raise DoesNotExist() from None
+
+    def get_page_request(self, request: HttpRequest) -> PageRequest:
+        return parse_page_request(request.GET)
+
+    def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Any:
+        obj = self.get_object(request, **kwargs)
+        self.check_object_permissions(request, "GET", obj)
+        return obj
+
+    def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Page:
+        page_request = self.get_page_request(request)
+        queryset = self.get_queryset(request, is_list=True, **kwargs)
+        expand = _name_set(request.GET.get("expand")) or frozenset()
+        accessors = [
+            accessor for child in self.item_child_resources
+            if child.name_plural in expand and (accessor := child._reverse_accessor())
+        ]
+        if accessors:
+            queryset = queryset.prefetch_related(*accessors)
+        page = paginate(queryset, page_request)
+        if not page.items:
+            # An empty list under a parent that does not exist is a 404, not [].
+            self._check_parent_exists(request, kwargs)
+        return page
+
+    def _check_parent_exists(self, request: HttpRequest, kwargs: Mapping[str, str]) -> None:
+        parent = self.parent
+        if parent is not None and not parent.singleton and parent.model is not None:
+            parent.get_object(request, **kwargs)
+
+    def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
+        obj = self.get_object(request, **kwargs)
+        self.check_object_permissions(request, "DELETE", obj)
+        obj.delete()
+        return None
+
+
+def _instances(*candidates: Sequence[Any] | None) -> tuple[Any, ...]:
+    """The first configured policy list, with classes instantiated."""
+    for candidate in candidates:
+        if candidate is not None:
+            return tuple(item() if isinstance(item, type) else item for item in candidate)
+    return ()
