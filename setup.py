@@ -13,7 +13,7 @@ setup(
     packages=find_packages(include=["webapi_kit", "webapi_kit.*"]),
     package_data={"webapi_kit": ["py.typed"]},
     include_package_data=True,
-    python_requires=">=3.10",
+    python_requires=">=3.11",
     install_requires=[
         "Django>=4.2,<6.0",
         "lxml>=5.0,<7",

@@ -44,6 +44,8 @@ class RootResource(WebAPIResource):
         base = self.api.base_url(request, self.list_template, kwargs)
         links: dict[str, Link] = {"self": {"method": "GET", "href": base}}
         for resource in self.api.resources:
+            if not resource.singleton and not resource.has_list:
+                continue
             key = resource.name if resource.singleton else resource.name_plural
             links[key] = {"method": "GET", "href": base + resource.list_template.expand({})}
         return APIResponse({"links": links, "uri_templates": self.api.uri_templates(base)})
@@ -118,7 +120,9 @@ class API:
             if resource.singleton:
                 patterns.append(re_path(resource.item_template.pattern(regexes), csrf_exempt(resource.item_view)))
                 continue
-            patterns.append(re_path(resource.list_template.pattern(regexes), csrf_exempt(resource.list_view)))
+            if resource.has_list:
+                # A list URL without handlers is left to the 404 below.
+                patterns.append(re_path(resource.list_template.pattern(regexes), csrf_exempt(resource.list_view)))
             patterns.append(re_path(resource.item_template.pattern(regexes), csrf_exempt(resource.item_view)))
         patterns.append(re_path(r"", csrf_exempt(self.not_found_view)))
         return patterns
@@ -156,7 +160,7 @@ class API:
         if self.root is not None:
             templates["root"] = base_url
         for resource in self.walk():
-            if not resource.singleton:
+            if not resource.singleton and resource.has_list:
                 templates[resource.name_plural] = base_url + resource.list_template.template
             templates[resource.name] = base_url + resource.item_template.template
         return templates

@@ -57,6 +57,7 @@ __all__ = [
     "clean_fields",
     "get_field_spec",
     "request_fields",
+    "show",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -586,6 +587,8 @@ def clean_fields(
         if name not in source:
             if isinstance(spec, File) and name in data:
                 errors[name] = ["Must be a file upload"]
+            elif not isinstance(spec, File) and name in files:
+                errors[name] = ["Must not be a file upload"]
             elif name in required:
                 errors[name] = [REQUIRED_MSG]
             elif spec.default is not NOT_GIVEN:

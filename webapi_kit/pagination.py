@@ -7,6 +7,7 @@ start), so short lists cost a single query.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from django.db.models import QuerySet
 
 from webapi_kit.conf import api_settings
 from webapi_kit.errors import FieldError
+from webapi_kit.fields import show
 from webapi_kit.links import Link
 
 __all__ = ["Page", "PageRequest", "paginate", "parse_page_request"]
@@ -32,17 +34,26 @@ class PageRequest:
     max_results: int = 25
 
 
+#: Larger offsets overflow the databases' 64-bit OFFSET (a 500, not a 400).
+MAX_START = 2**62
+
+_DIGITS = re.compile(r"-?[0-9]{1,30}")
+
+
 def _int_param(query: Mapping[str, str], name: str, minimum: int, errors: dict[str, list[str]]) -> int | None:
     raw = query.get(name)
     if raw is None or raw == "":
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        errors[name] = [f'"{raw}" is not an integer']
+    # int() alone would also take " 5", "5_0" and 4000-digit numbers.
+    if not _DIGITS.fullmatch(raw):
+        errors[name] = [f"{show(raw)} is not an integer"]
         return None
+    value = int(raw)
     if value < minimum:
         errors[name] = [f'"{raw}" must be at least {minimum}']
+        return None
+    if value > MAX_START:
+        errors[name] = [f'"{raw}" must be at most {MAX_START}']
         return None
     return value
 

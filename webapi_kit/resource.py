@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -67,7 +67,7 @@ from webapi_kit.throttling import Throttle
 if TYPE_CHECKING:
     from webapi_kit.api import API
 
-__all__ = ["Kind", "RequestContext", "WebAPIResource"]
+__all__ = ["Kind", "RequestContext", "WebAPIResource", "request_context"]
 
 logger = logging.getLogger("webapi_kit")
 
@@ -76,7 +76,9 @@ Kind = Literal["item", "list"]
 _BODY_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
 _EMPTY_BODY = ParsedBody(data={}, files={})
 #: Query parameters the framework itself reads on every GET.
-_RESERVED_QUERY = frozenset({"start", "max-results", "expand", "only-fields", "only-links", "api_format"})
+_RESERVED_QUERY = frozenset(
+    {"start", "max-results", "expand", "only-fields", "only-links", "api_format", "counts-only"}
+)
 #: Keys the framework reads from bodies; never reported as unknown fields.
 _RESERVED_BODY = frozenset({"_method", "api_format", "expand", "only-fields", "only-links"})
 
@@ -99,10 +101,21 @@ class RequestContext:
     expand: frozenset[str] = frozenset()
     only_fields: frozenset[str] | None = None
     only_links: frozenset[str] | None = None
+    #: The parsed request body (``raw`` holds a streamed body, ``json`` any JSON value).
+    body: ParsedBody = field(default_factory=ParsedBody)
 
     def nested(self, expand: frozenset[str]) -> RequestContext:
         """The context for an embedded object: no field filters, one level less of expansion."""
         return replace(self, expand=expand, only_fields=None, only_links=None)
+
+
+_CONTEXT_ATTR = "_webapi_context"
+
+
+def request_context(request: HttpRequest) -> RequestContext:
+    """The context of the request a handler is answering (format, base URL, body)."""
+    ctx: RequestContext = getattr(request, _CONTEXT_ATTR)
+    return ctx
 
 
 class WebAPIResource:
@@ -112,7 +125,7 @@ class WebAPIResource:
 
     ``name`` / ``name_plural``
         The payload keys for one object and for a list (``name_plural``
-        defaults to ``name + "s"``).
+        defaults to ``name + "s"``, or to ``name`` for a singleton).
     ``uri_name``
         The URL segment (defaults to ``name_plural``, ``_`` spelled ``-``).
     ``uri_object_key`` / ``uri_object_key_regex`` / ``model_object_key``
@@ -148,9 +161,10 @@ class WebAPIResource:
     """
 
     name: ClassVar[str] = ""
-    name_plural: ClassVar[str] = ""
-    uri_name: ClassVar[str] = ""
-    uri_object_key: ClassVar[str] = ""
+    # Defaults filled in per instance by __init__, hence not ClassVars.
+    name_plural: str = ""
+    uri_name: str = ""
+    uri_object_key: str = ""
     uri_object_key_regex: ClassVar[str] = r"[0-9]+"
     model_object_key: ClassVar[str] = "pk"
     singleton: ClassVar[bool] = False
@@ -161,6 +175,8 @@ class WebAPIResource:
     item_child_resources: Sequence[WebAPIResource] = ()
     list_child_resources: Sequence[WebAPIResource] = ()
     last_modified_field: ClassVar[str | None] = None
+    #: Largest request body accepted (``None``: the ``MAX_BODY_SIZE`` setting).
+    max_body_size: ClassVar[int | None] = None
     mimetype_vendor: ClassVar[str | None] = None
     #: The media type names of items, lists and errors (vendor types are
     #: ``application/vnd.<vendor>.<name>+json``).
@@ -193,7 +209,8 @@ class WebAPIResource:
         cls = type(self)
         if not self.name:
             raise TypeError(f"{cls.__name__} must set `name`")
-        self.name_plural = self.name_plural or self.name + "s"
+        # As in djblets, a singleton's URL and list key default to its name.
+        self.name_plural = self.name_plural or (self.name if self.singleton else self.name + "s")
         self.uri_name = self.uri_name or self.name_plural.replace("_", "-")
         self.uri_object_key = self.uri_object_key or f"{self.name}_id"
         self.parent = None
@@ -209,6 +226,7 @@ class WebAPIResource:
         if self._assembled:
             raise ValueError(f"{self!r} is mounted twice; create one instance per position in the tree")
         self._assembled = True
+        cls = type(self)
         self.api = api
         self.parent = parent
         self.envelope = self.envelope or api.envelope
@@ -248,11 +266,19 @@ class WebAPIResource:
 
         self._handlers: dict[Kind, dict[str, Callable[..., Any]]] = {"item": {}, "list": {}}
         allowed = {method.upper() for method in self.allowed_methods}
+        # No model and no queryset of its own: the default handlers have nothing to serve.
+        without_model = self.model is None and all(
+            getattr(cls, hook) is getattr(WebAPIResource, hook) for hook in ("get_queryset", "get_object")
+        )
         for kind, mapping in (("item", self.item_handlers), ("list", self.list_handlers)):
             if self.singleton and kind == "list":
                 continue
             for method, attr in mapping.items():
                 handler = getattr(self, attr, None)
+                if without_model and getattr(cls, attr, None) is getattr(WebAPIResource, attr, None):
+                    # The default handlers work over ``model``; without one a
+                    # resource answers only what it implements itself.
+                    handler = None
                 if method in allowed and handler is not None:
                     self._handlers[kind][method] = handler  # type: ignore[index]
         self._allow: dict[Kind, str] = {}
@@ -283,6 +309,11 @@ class WebAPIResource:
     @property
     def children(self) -> tuple[WebAPIResource, ...]:
         return (*self.item_child_resources, *self.list_child_resources)
+
+    @property
+    def has_list(self) -> bool:
+        """Whether the list URL answers anything (a handler, or children under it)."""
+        return bool(self._handlers["list"]) or bool(self.list_child_resources)
 
     def allowed_at(self, kind: Kind) -> str:
         """The ``Allow`` header value for one kind of URL."""
@@ -324,9 +355,18 @@ class WebAPIResource:
 
         body = _EMPTY_BODY
         if method in _BODY_METHODS and method in self._handlers[kind] or method == "POST":
-            body = parse_body(request, self.parsers or ())  # type: ignore[arg-type]
-            if method == "POST":
-                method = method_override(request, body) or method
+            body = parse_body(request, self.parsers or (), max_size=self.max_body_size)
+        try:
+            return self._call_handler(request, kind, kwargs, fmt, method, body, is_head)
+        finally:
+            body.close()
+
+    def _call_handler(
+        self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], fmt: Format,
+        method: str, body: ParsedBody, is_head: bool,
+    ) -> HttpResponse:
+        if method == "POST":
+            method = method_override(request, body) or method
 
         handler = self._handlers[kind].get(method)
         if handler is None:
@@ -339,6 +379,7 @@ class WebAPIResource:
             data = self.clean_body(body, handler)
 
         ctx = self.make_context(request, kind, kwargs, fmt, body)
+        setattr(request, _CONTEXT_ATTR, ctx)
         if method in ("PUT", "DELETE") and (
             "HTTP_IF_MATCH" in request.META or "HTTP_IF_UNMODIFIED_SINCE" in request.META
         ):
@@ -409,8 +450,9 @@ class WebAPIResource:
         spec = get_field_spec(handler)
         if spec is None:
             return {k: v for k, v in body.data.items() if k not in _RESERVED_BODY} | dict(body.files)
+        # A QueryDict keeps every value of a repeated form field (List fields).
         return clean_fields(
-            body.data, body.files, required=spec.required, optional=spec.optional,
+            body.form if body.form is not None else body.data, body.files, required=spec.required, optional=spec.optional,
             allow_unknown=spec.allow_unknown, ignore=_RESERVED_BODY,
         )
 
@@ -436,6 +478,7 @@ class WebAPIResource:
             expand=_name_set(option("expand")) or frozenset(),
             only_fields=_name_set(option("only-fields")),
             only_links=_name_set(option("only-links")),
+            body=body,
         )
 
     def check_preconditions(self, ctx: RequestContext) -> None:
@@ -463,7 +506,7 @@ class WebAPIResource:
         fmt = ctx.format
         if isinstance(result, APIResponse):
             if result.payload is None:
-                response = HttpResponse(status=result.status)
+                response = self._empty_response(result.status)
             else:
                 body = fmt.renderer.render(self.get_envelope().payload(result.payload))
                 response = self._content_response(body, result.content_type or fmt.content_type, result.status)
@@ -471,13 +514,15 @@ class WebAPIResource:
                 response[header] = value
             return self._conditional(ctx, response, None) if method == "GET" else response
         if result is None:
-            return HttpResponse(status=HTTPStatus.NO_CONTENT)
+            return self._empty_response(HTTPStatus.NO_CONTENT)
         if isinstance(result, Page):
             return self._conditional(ctx, self.page_response(ctx, result), None)
         item = self.serialize_object(result, ctx)
         body = self.render(self.envelope_item(item, fmt), fmt)
         if kind == "list" and method == "POST":
-            response = self._content_response(body, fmt.content_type, HTTPStatus.CREATED)
+            # The new object is an item: labelled with the item type, not the list's.
+            item_type = self.formats["item"].for_renderer(fmt.renderer).content_type
+            response = self._content_response(body, item_type, HTTPStatus.CREATED)
             response["Location"] = item["links"]["self"]["href"] if "links" in item else self.get_href(result, ctx)
             return response
         response = self._content_response(body, fmt.content_type, HTTPStatus.OK)
@@ -522,6 +567,19 @@ class WebAPIResource:
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
+    @staticmethod
+    def _empty_response(status: int) -> HttpResponse:
+        """An answer without a body: no ``Content-Type`` (djblets labelled its 204s).
+
+        A 204 or 304 carries no ``Content-Length`` either (RFC 9110 forbids it
+        on a 204); any other status says ``0`` so no client waits for a body.
+        """
+        response = HttpResponse(status=status)
+        del response["Content-Type"]
+        if status not in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED):
+            response["Content-Length"] = "0"
+        return response
+
     def _conditional(self, ctx: RequestContext, response: HttpResponse, last_modified: datetime | None) -> HttpResponse:
         if response.status_code != HTTPStatus.OK:
             return response
@@ -535,8 +593,7 @@ class WebAPIResource:
             current = conditional.if_modified_since_passes(meta.get("HTTP_IF_MODIFIED_SINCE"), last_modified)
         if current:
             return response
-        not_modified = HttpResponse(status=HTTPStatus.NOT_MODIFIED)
-        del not_modified["Content-Type"]
+        not_modified = self._empty_response(HTTPStatus.NOT_MODIFIED)
         for header in ("ETag", "Last-Modified"):
             if header in response:
                 not_modified[header] = response[header]
@@ -681,7 +738,7 @@ class WebAPIResource:
             links[child.name if child.singleton else child.name_plural] = {"method": "GET", "href": child_url}
         links.update(related_links)
         if ctx.only_links is not None:
-            links = {rel: value for rel, value in links.items() if rel in ctx.only_links}  # type: ignore[assignment]
+            links = {rel: value for rel, value in links.items() if rel in ctx.only_links}
         if expanded:
             data = {"_expanded": expanded, **data}
         if ctx.only_links is None or ctx.only_links:
@@ -699,8 +756,8 @@ class WebAPIResource:
     def _reverse_accessor(self) -> str | None:
         if self.model is None or not self.model_parent_key:
             return None
-        field = self.model._meta.get_field(self.model_parent_key)
-        return field.remote_field.get_accessor_name()  # type: ignore[union-attr]
+        foreign_key = self.model._meta.get_field(self.model_parent_key)
+        return foreign_key.remote_field.get_accessor_name()  # type: ignore[union-attr]
 
     # ------------------------------------------------------------------
     # Default handlers over ``model``.
@@ -752,13 +809,23 @@ class WebAPIResource:
         return parse_page_request(request.GET)
 
     def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Any:
-        obj = self.get_object(request, **kwargs)
+        obj = self.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
         self.check_object_permissions(request, "GET", obj)
         return obj
 
-    def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Page:
-        page_request = self.get_page_request(request)
+    def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Page | APIResponse:
+        """One page of the objects; ``?counts-only=1`` answers ``{"count": N}`` instead.
+
+        ``counts-only`` is Review Board's: its clients (RBTools'
+        ``counts_only=True``) read ``count`` without fetching any object.
+        """
         queryset = self.get_queryset(request, is_list=True, **kwargs)
+        if _is_true(request.GET.get("counts-only")):
+            count = queryset.count()
+            if not count:
+                self._check_parent_exists(request, kwargs)
+            return APIResponse({"count": count})
+        page_request = self.get_page_request(request)
         expand = _name_set(request.GET.get("expand")) or frozenset()
         accessors = [
             accessor for child in self.item_child_resources
@@ -775,13 +842,17 @@ class WebAPIResource:
     def _check_parent_exists(self, request: HttpRequest, kwargs: Mapping[str, str]) -> None:
         parent = self.parent
         if parent is not None and not parent.singleton and parent.model is not None:
-            parent.get_object(request, **kwargs)
+            parent.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
-        obj = self.get_object(request, **kwargs)
+        obj = self.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
         self.check_object_permissions(request, "DELETE", obj)
         obj.delete()
         return None
+
+
+def _is_true(value: str | None) -> bool:
+    return value is not None and value.strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def _instances(*candidates: Sequence[Any] | None) -> tuple[Any, ...]:

@@ -72,7 +72,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Web server and worker share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
     # Tests run real worker processes, which need the test database on disk.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", str(BASE_DIR / "test_db.sqlite3"))}
+elif os.environ.get("TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DB_NAME"]}
 
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}

@@ -1,10 +1,191 @@
-"""The datarouter service's resources in the /api/ tree (webapi_kit's default dialect)."""
+"""The datarouter service's resources in the /api/ tree (webapi_kit's default dialect).
+
+``/api/datarouter/feeds/`` lists the live feeds and creates them (JSON
+bodies as on the native surface); each feed links to its
+``subscriptions/``, ``files/`` (the publications; ``POST`` a multipart
+upload to publish) and ``logs/``. Provisioning changes act for the user
+named by ``X-ATT-DR-ON-BEHALF-OF`` (400 without it), as natively; a
+publish authenticates with HTTP Basic against the feed's endpoint ids.
+"""
 
 from __future__ import annotations
 
-from webapi_kit.resource import WebAPIResource
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from webapi_kit.errors import FieldError
+from webapi_kit.fields import Bool, DateTime, File, Int, String, request_fields
+from webapi_kit.resource import RequestContext, WebAPIResource
+
+from . import logs, media, publishing, services
+from .models import Feed, LogRecord, Publication, Subscription
+from .validation import clean_feed, clean_subscription
+
+__all__ = ["resources"]
+
+
+class SubscriptionResource(WebAPIResource):
+    name = "datarouter_subscription"
+    uri_name = "subscriptions"
+    uri_object_key = "subscription_id"
+    model = Subscription
+    model_parent_key = "feed"
+    allowed_methods = ("GET", "POST", "PUT", "DELETE")
+    fields = {
+        "id": Int("The subscription's id."),
+        "delivery_url": String("Files go to this URL plus /{fileId}."),
+        "delivery_user": String("User name presented to the subscriber (the password is never shown)."),
+        "use100": Bool("Whether deliveries send Expect: 100-continue."),
+        "metadata_only": Bool("Whether deliveries carry only the metadata."),
+        "follow_redirect": Bool("Whether redirects to .../{fileId} are followed."),
+        "suspended": Bool("Whether deliveries are held."),
+        "group_id": Int("Group id."),
+        "subscriber": String("The user who subscribed."),
+    }
+
+    def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
+        return super().get_queryset(request, is_list, **kwargs).filter(feed__deleted=False).order_by("pk")
+
+    def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
+        user = media.on_behalf_of(request)
+        return services.create_subscription(kwargs["feed_id"], user, clean_subscription(data, creating=True))
+
+    def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
+        sub = self.get_object(request, **kwargs)
+        return services.update_subscription(sub.pk, media.on_behalf_of(request), clean_subscription(data, creating=False))
+
+    def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
+        sub = self.get_object(request, **kwargs)
+        services.delete_subscription(sub.pk, media.on_behalf_of(request))
+
+
+class FileResource(WebAPIResource):
+    """The feed's publications; ``POST`` a multipart ``file`` (and ``file_id``, ``meta``) to publish."""
+
+    name = "datarouter_file"
+    uri_name = "files"
+    uri_object_key = "publish_id"
+    model = Publication
+    model_parent_key = "feed"
+    allowed_methods = ("GET", "POST")
+    # Publishers authenticate with the feed's endpoint ids, not as site users.
+    authentication_classes = ()
+    fields = {
+        "id": Int("The publish id."),
+        "file_id": String("The file's name."),
+        "method": String("PUT for a file, DELETE for a deletion."),
+        "content_type": String("The publisher's Content-Type."),
+        "content_length": Int("Size in bytes."),
+        "meta": String("The X-ATT-DR-META metadata."),
+        "endpoint_id": String("The endpoint id that published."),
+        "source_ip": String("Where the publish came from."),
+        "created_at": DateTime("When it was published."),
+    }
+
+    def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
+        return super().get_queryset(request, is_list, **kwargs).filter(feed__deleted=False).order_by("pk")
+
+    @request_fields(
+        required={"file_id": String("The file's name.", blank=False), "file": File("The file's content.")},
+        optional={"meta": String("Metadata: a flat JSON object.")},
+    )
+    def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Publication:
+        file_id: str = data["file_id"]
+        if "/" in file_id:
+            raise FieldError({"file_id": ["May not contain /"]})
+        feed = publishing.feed_for_publish(kwargs["feed_id"])
+        source_ip = request.META.get("REMOTE_ADDR", "")
+        endpoint_id = publishing.authorize(feed, request.META.get("HTTP_AUTHORIZATION"), source_ip)
+        upload = data["file"]
+        publish = publishing.Publish(
+            feed=feed, file_id=file_id, method="PUT", endpoint_id=endpoint_id, source_ip=source_ip,
+            content_type=upload.content_type or "application/octet-stream",
+            meta=publishing.check_meta(data.get("meta") or None), request_uri=request.build_absolute_uri(),
+        )
+        # The upload is already a temporary file for large bodies; storage copies it in chunks.
+        name = default_storage.save(f"datarouter/{uuid.uuid4().hex}", upload)
+        try:
+            return publishing.record(publish, name, upload.size or 0)
+        except BaseException:
+            default_storage.delete(name)
+            raise
+
+
+class LogResource(WebAPIResource):
+    """The feed's log records, oldest first; ``?type=``, ``publishId``, ``statusCode``, ``expiryReason``."""
+
+    name = "datarouter_log"
+    uri_name = "logs"
+    uri_object_key = "log_id"
+    model = LogRecord
+    fields = {
+        "id": Int("The record's id."),
+        "type": String("pub, del or exp."),
+        "date": DateTime("When the record was made."),
+        "publish_id": String("The publish id."),
+        "subscription_id": Int("The subscription (del, exp)."),
+        "request_uri": String("The request's URI."),
+        "method": String("PUT or DELETE."),
+        "content_type": String("The file's media type."),
+        "content_length": Int("The bytes sent."),
+        "source_ip": String("The publisher's address (pub)."),
+        "endpoint_id": String("The publisher's endpoint id (pub)."),
+        "delivery_id": String("The delivery user (del)."),
+        "status_code": Int("The HTTP status, -1 when none was obtained."),
+        "expiry_reason": String("notRetryable or retriesExhausted (exp)."),
+        "attempts": Int("Attempts made (exp)."),
+    }
+
+    def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
+        feed = services.get_feed(kwargs["feed_id"])
+        params = {k: v for k, v in request.GET.items() if k in ("type", "publishId", "statusCode", "expiryReason")}
+        records = logs.filter_records(LogRecord.objects.filter(feed_id=feed.pk), params, time_window=False)
+        return records.order_by("date", "pk")
+
+
+class FeedResource(WebAPIResource):
+    name = "datarouter_feed"
+    uri_name = "datarouter/feeds"
+    uri_object_key = "feed_id"
+    model = Feed
+    allowed_methods = ("GET", "POST", "PUT", "DELETE")
+    last_modified_field = "updated_at"
+    item_child_resources = [SubscriptionResource(), FileResource(), LogResource()]
+    fields = {
+        "id": Int("The feed's id."),
+        "name": String("Name (at most 20 characters)."),
+        "version": String("Version (at most 20 characters)."),
+        "description": String("Description."),
+        "business_description": String("Business description."),
+        "classification": String("Classification."),
+        "endpoint_ids": String("Ids allowed to publish (passwords are never shown)."),
+        "endpoint_addrs": String("Addresses and CIDRs allowed to publish; empty means any."),
+        "suspended": Bool("Whether publishing is refused."),
+        "group_id": Int("Group id."),
+        "publisher": String("The user who created the feed."),
+    }
+
+    def serialize_endpoint_ids_field(self, obj: Feed, ctx: RequestContext) -> list[str]:
+        return [entry["id"] for entry in obj.endpoint_ids]
+
+    def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
+        return Feed.objects.filter(deleted=False).order_by("pk")
+
+    def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
+        return services.create_feed(media.on_behalf_of(request), clean_feed(data, creating=True))
+
+    def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
+        return services.update_feed(kwargs["feed_id"], media.on_behalf_of(request), clean_feed(data, creating=False))
+
+    def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
+        services.delete_feed(kwargs["feed_id"], media.on_behalf_of(request))
 
 
 def resources() -> list[WebAPIResource]:
     """The top-level resources this service hangs off the project's API root."""
-    return []
+    return [FeedResource()]

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DatarouterConfig(AppConfig):
     name = "datarouter"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from worker.registry import register
+
+        from .delivery import DeliveryLoop
+
+        register("datarouter", DeliveryLoop)

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class QueueyConfig(AppConfig):
     name = "queuey"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from queuey.worker import PurgeLoop
+        from worker.registry import register
+
+        register("queuey", PurgeLoop)

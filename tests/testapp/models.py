@@ -29,3 +29,42 @@ class Book(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- Models of tests/testapp/bulk.py (pagination, auth, throttling tests). ---
+
+
+class Row(models.Model):
+    """A bare row, bulk-created by the hundred thousand to page through."""
+
+    n = models.IntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"row {self.n}"
+
+
+class ApiKey(models.Model):
+    """An API key, stored hashed (``webapi_kit.authentication.hash_key``)."""
+
+    user = models.ForeignKey("auth.User", related_name="api_keys", on_delete=models.CASCADE)
+    key_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"key of {self.user_id}"
+
+
+class Note(models.Model):
+    """A note owned by a user: object permissions and the exact-count throttle."""
+
+    owner = models.ForeignKey("auth.User", related_name="notes", on_delete=models.CASCADE)
+    text = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text

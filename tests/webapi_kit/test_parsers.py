@@ -83,6 +83,17 @@ def test_multipart_repeated_field_keeps_every_value_in_form() -> None:
     assert body.form.getlist("tag") == ["one", "two"]
 
 
+def test_multipart_quoted_boundary_with_special_characters() -> None:
+    boundary = 'a"b\\c d'
+    payload = (
+        b"--" + boundary.encode() + b'\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n'
+        b"--" + boundary.encode() + b"--\r\n"
+    )
+    quoted = boundary.replace("\\", "\\\\").replace('"', '\\"')
+    body = parse_body(request("PUT", payload, f'multipart/form-data; boundary="{quoted}"'), FIELD_PARSERS)
+    assert body.data == {"x": "1"}
+
+
 def test_multipart_content_type_is_case_insensitive() -> None:
     body = parse_body(request("PUT", MULTIPART, "Multipart/Form-Data; boundary=BoUnDaRyStRiNg"), FIELD_PARSERS)
     assert body.media_type == "multipart/form-data"

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Run webapi_kit's benchmarks: ``python benchmarks/run.py [--quick] [--only PART]``.
+
+This script needs only the standard library. It builds two virtualenvs
+under ``benchmarks/.work/`` (once; re-run when the pins below change),
+runs each part inside them, and writes ``benchmarks/results/latest.md`` plus
+a timestamped copy:
+
+* ``dj52``: Django 5.2, webapi_kit (editable, from this repository), Django
+  REST framework, tastypie, gunicorn, orjson;
+* ``dj42``: Django 4.2 and djblets 6.1 (which pins Django 4.2), with the
+  same frameworks again so the djblets column is compared with the plain
+  view of the same environment.
+
+Parts: ``inprocess`` (django.test.Client), ``http`` (gunicorn + wrk),
+``services`` (the example project's retry, queuey and datarouter) and
+``profile`` (cProfile / pyinstrument of webapi_kit's list of 25, written to
+``results/profile-webapi_kit.txt``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / ".work"
+RESULTS = HERE / "results"
+
+COMMON = [
+    "djangorestframework>=3.15,<4",
+    "djangorestframework-xml>=2,<3",
+    "django-tastypie>=0.14.7,<0.16",
+    "defusedxml",  # tastypie's XML serializer requires it
+    "gunicorn>=22",
+    "orjson>=3.9,<4",
+    "dj-database-url",
+    "pyinstrument",
+]
+ENVS: dict[str, list[str]] = {
+    "dj52": ["Django>=5.2,<5.3", *COMMON, "httpx", "psutil"],
+    "dj42": ["Django>=4.2,<4.3", "djblets==6.1", *COMMON],
+}
+PARTS = ("inprocess", "http", "services", "profile")
+
+
+def log(msg: str) -> None:
+    print(f"[bench {datetime.datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+def env_python(name: str) -> Path:
+    return WORK / name / "bin" / "python"
+
+
+def ensure_env(name: str) -> Path:
+    """Create (or refresh, when the pins changed) one virtualenv; return its python."""
+    pins = ENVS[name]
+    stamp_value = hashlib.sha256(json.dumps([pins, sys.version]).encode()).hexdigest()
+    target = WORK / name
+    stamp = target / ".bench-stamp"
+    python = env_python(name)
+    if stamp.exists() and stamp.read_text() == stamp_value and python.exists():
+        return python
+    log(f"creating virtualenv {target} ({len(pins)} requirements)")
+    venv.EnvBuilder(with_pip=True, clear=True).create(target)
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, *pins], check=True)
+    # webapi_kit itself, editable, with the other pins held (djblets pins Django 4.2).
+    subprocess.run([*pip, "--no-deps", "-e", str(REPO)], check=True)
+    subprocess.run([*pip, "lxml>=5,<7"], check=True)
+    stamp.write_text(stamp_value)
+    return python
+
+
+def run_part(python: Path, module: str, args: list[str], env_extra: dict[str, str] | None = None) -> dict:
+    """Run ``benchmarks/<module>.py`` in a virtualenv; it writes JSON to the file we name."""
+    out = WORK / f"{module}-{python.parent.parent.name}-{os.getpid()}.json"
+    env = dict(os.environ, PYTHONPATH=str(HERE) + os.pathsep + str(REPO), PYTHONDONTWRITEBYTECODE="1")
+    env.update(env_extra or {})
+    done = subprocess.run([str(python), str(HERE / f"{module}.py"), "--out", str(out), *args], env=env, cwd=HERE)
+    if done.returncode != 0 or not out.exists():
+        # Keep going: one broken part must not lose the others' results.
+        log(f"{module} failed (exit {done.returncode}); see the output above")
+        return {"error": f"{module}.py exited with status {done.returncode}"}
+    data = json.loads(out.read_text())
+    out.unlink()
+    return data
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer requests and shorter runs (a couple of minutes)")
+    parser.add_argument("--only", choices=PARTS, action="append", help="run only this part (repeatable)")
+    parser.add_argument("--setup-only", action="store_true", help="build the virtualenvs and stop")
+    parser.add_argument("--env", choices=sorted(ENVS), action="append", help="only these environments")
+    args = parser.parse_args()
+    parts = args.only or list(PARTS)
+    env_names = args.env or list(ENVS)
+
+    WORK.mkdir(exist_ok=True)
+    pythons = {name: ensure_env(name) for name in env_names}
+    if args.setup_only:
+        return 0
+
+    from report import render_report  # noqa: PLC0415 - stdlib-only module next to this one
+
+    mode = ["--quick"] if args.quick else []
+    results: dict = {
+        "started": datetime.datetime.now().isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "platform": platform.platform()},
+        "envs": {},
+    }
+    for name, python in pythons.items():
+        env_result: dict = {}
+        results["envs"][name] = env_result
+        if "inprocess" in parts:
+            log(f"{name}: in-process benchmark")
+            env_result["inprocess"] = run_part(python, "inprocess", mode)
+            if name == "dj52":
+                log(f"{name}: in-process, webapi_kit with orjson hidden")
+                env_result["inprocess_no_orjson"] = run_part(
+                    python, "inprocess", [*mode, "--frameworks", "plain,webapi_kit"], {"BENCH_HIDE_ORJSON": "1"}
+                )
+        if "http" in parts:
+            log(f"{name}: HTTP benchmark (gunicorn + wrk)")
+            env_result["http"] = run_part(python, "http_bench", mode)
+        if "profile" in parts and name == "dj52":
+            log(f"{name}: profiling webapi_kit's list of 25 (JSON)")
+            env_result["profile"] = run_part(python, "profile_webapi_kit", mode)
+        if "services" in parts and name == "dj52":
+            log(f"{name}: service benchmarks")
+            env_result["services"] = run_part(python, "services", mode)
+    results["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+
+    RESULTS.mkdir(exist_ok=True)
+    text = render_report(results)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    (RESULTS / "latest.md").write_text(text)
+    (RESULTS / f"{stamp}.md").write_text(text)
+    (WORK / f"{stamp}.json").write_text(json.dumps(results, indent=1))
+    print(text)
+    log(f"wrote {RESULTS / 'latest.md'} and {RESULTS / (stamp + '.md')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

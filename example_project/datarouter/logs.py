@@ -1,0 +1,182 @@
+"""Log records (``pub``, ``del``, ``exp``): writing them, and the feedlog/sublog queries."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from webapi_kit.errors import FieldError
+
+from .models import LogRecord
+
+if TYPE_CHECKING:
+    from .models import Publication, Subscription
+
+__all__ = ["query_records", "record_delivery", "record_expiry", "record_publish", "serialize_record"]
+
+EXPIRY_REASONS = ("notRetryable", "retriesExhausted")
+_TYPES = (LogRecord.PUB, LogRecord.DEL, LogRecord.EXP)
+_PARAMETERS = frozenset({"type", "publishId", "start", "end", "statusCode", "expiryReason"})
+_STATUS_CLASSES = {"success": (200, 299), "redirect": (300, 399), "failure": (400, 10_000)}
+DEFAULT_WINDOW = datetime.timedelta(hours=24)
+
+
+def record_publish(publication: Publication, request_uri: str, when: datetime.datetime) -> LogRecord:
+    return LogRecord.objects.create(
+        type=LogRecord.PUB,
+        date=when,
+        feed_id=publication.feed_id,
+        publish_id=publication.publish_id,
+        request_uri=request_uri,
+        method=publication.method,
+        content_type=publication.content_type,
+        content_length=publication.content_length,
+        source_ip=publication.source_ip,
+        endpoint_id=publication.endpoint_id,
+        status_code=204,
+    )
+
+
+def record_delivery(
+    publication: Publication, sub: Subscription, request_uri: str, content_length: int, status_code: int
+) -> LogRecord:
+    return LogRecord.objects.create(
+        type=LogRecord.DEL,
+        date=timezone.now(),
+        feed_id=publication.feed_id,
+        subscription_id=sub.pk,
+        publish_id=publication.publish_id,
+        request_uri=request_uri,
+        method=publication.method,
+        content_type=publication.content_type,
+        content_length=content_length,
+        delivery_id=sub.delivery_user,
+        status_code=status_code,
+    )
+
+
+def record_expiry(
+    publication: Publication, sub: Subscription, request_uri: str, content_length: int, reason: str, attempts: int
+) -> LogRecord:
+    return LogRecord.objects.create(
+        type=LogRecord.EXP,
+        date=timezone.now(),
+        feed_id=publication.feed_id,
+        subscription_id=sub.pk,
+        publish_id=publication.publish_id,
+        request_uri=request_uri,
+        method=publication.method,
+        content_type=publication.content_type,
+        content_length=content_length,
+        expiry_reason=reason,
+        attempts=attempts,
+    )
+
+
+def _date(value: datetime.datetime) -> str:
+    utc = value.astimezone(datetime.timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def serialize_record(record: LogRecord) -> dict[str, Any]:
+    """One record with the seed's field names; each type carries its own fields."""
+    data: dict[str, Any] = {
+        "type": record.type,
+        "date": _date(record.date),
+        "publishId": record.publish_id,
+        "requestURI": record.request_uri,
+        "method": record.method,
+        "contentType": record.content_type,
+        "contentLength": record.content_length,
+    }
+    if record.type == LogRecord.PUB:
+        data.update(sourceIp=record.source_ip, endpointId=record.endpoint_id, statusCode=record.status_code)
+    elif record.type == LogRecord.DEL:
+        data.update(deliveryId=record.delivery_id, statusCode=record.status_code)
+    else:
+        data.update(expiryReason=record.expiry_reason, attempts=record.attempts)
+    return data
+
+
+def _parse_time(name: str, value: str) -> datetime.datetime:
+    text = value.strip()
+    # RFC 3339 allows a lower-case "t"/"z" and needs an offset; fromisoformat needs upper case.
+    parsed = None
+    if len(text) > 10 and text[10] in "Tt":
+        try:
+            parsed = datetime.datetime.fromisoformat(text[:10] + "T" + text[11:].upper())
+        except ValueError:
+            parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise FieldError({name: [f'"{value}" is not an RFC 3339 date-time (e.g. 2024-01-02T03:04:05Z)']})
+    return parsed
+
+
+def _status_filter(value: str) -> Q:
+    text = value.strip()
+    bounds = _STATUS_CLASSES.get(text.lower())
+    if bounds is not None:
+        return Q(status_code__gte=bounds[0], status_code__lte=bounds[1])
+    try:
+        code = int(text)
+    except ValueError:
+        code = 0
+    if code != -1 and not 100 <= code <= 999:
+        raise FieldError({"statusCode": [f'"{value}" is not an HTTP status code, -1, Success, Redirect or Failure']})
+    return Q(status_code=code)
+
+
+def filter_records(records: QuerySet[LogRecord], params: Mapping[str, str], *,
+                   time_window: bool = True) -> QuerySet[LogRecord]:
+    """Apply the seed's filters; unknown parameters and bad values are 400.
+
+    ``time_window=False`` leaves out ``start``/``end`` and their 24-hour
+    default (the /api/ lists page through everything instead).
+    """
+    known = _PARAMETERS if time_window else _PARAMETERS - {"start", "end"}
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise FieldError({name: ["Unknown parameter"] for name in unknown})
+    if "type" in params:
+        if params["type"] not in _TYPES:
+            raise FieldError({"type": [f'"{params["type"]}" is not one of: pub, del, exp']})
+        records = records.filter(type=params["type"])
+    if "publishId" in params:
+        records = records.filter(publish_id=params["publishId"])
+    if time_window:
+        end = _parse_time("end", params["end"]) if "end" in params else timezone.now()
+        start = _parse_time("start", params["start"]) if "start" in params else end - DEFAULT_WINDOW
+        records = records.filter(date__gte=start, date__lte=end)
+    if "statusCode" in params:
+        records = records.filter(_status_filter(params["statusCode"]))
+    if "expiryReason" in params:
+        if params["expiryReason"] not in EXPIRY_REASONS:
+            raise FieldError({"expiryReason": [f'"{params["expiryReason"]}" is not one of: {", ".join(EXPIRY_REASONS)}']})
+        records = records.filter(type=LogRecord.EXP, expiry_reason=params["expiryReason"])
+    return records
+
+
+def single_values(query: QueryDict) -> dict[str, str]:
+    """Each parameter's value; a repeated one is a bad value."""
+    repeated = sorted(name for name, values in query.lists() if len(values) > 1)
+    if repeated:
+        raise FieldError({name: ["Given more than once"] for name in repeated})
+    return {name: query[name] for name in query}
+
+
+def query_records(*, feed_id: int | None = None, sub_id: int | None = None,
+                  params: Mapping[str, str]) -> list[LogRecord]:
+    """The records of a feed or a subscription: publish, then delivery, then expiry records."""
+    records = LogRecord.objects.all()
+    if feed_id is not None:
+        records = records.filter(feed_id=feed_id)
+    if sub_id is not None:
+        records = records.filter(subscription_id=sub_id)
+    records = filter_records(records, params)
+    order = {LogRecord.PUB: 0, LogRecord.DEL: 1, LogRecord.EXP: 2}
+    return sorted(records.order_by("date", "pk"), key=lambda record: order[record.type])

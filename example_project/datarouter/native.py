@@ -1,0 +1,205 @@
+"""The native surface: the seed's paths, media types and headers on webapi_kit resources.
+
+Every answer is plain JSON; errors are ``{"error": "<reason>"}``
+(:class:`DataRouterEnvelope`). Publishing is a plain view (see
+:mod:`datarouter.views`) because it streams bodies of any size to storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from webapi_kit.api import API
+from webapi_kit.envelopes import Envelope
+from webapi_kit.errors import FieldError, WebAPIError
+from webapi_kit.formats import Format
+from webapi_kit.parsers import BodyStream, JSONParser, ParsedBody
+from webapi_kit.renderers import JSONRenderer
+from webapi_kit.resource import WebAPIResource
+from webapi_kit.responses import APIResponse
+
+from . import logs, media, services
+from .representations import feed_representation, subscription_representation, subscription_url
+from .validation import clean_feed, clean_subscription
+
+__all__ = ["DataRouterEnvelope", "api", "error_body"]
+
+
+def error_body(error: WebAPIError) -> dict[str, str]:
+    """``{"error": reason}``; a field error's reason names every bad field."""
+    if isinstance(error, FieldError):
+        reasons = "; ".join(f"{name}: {', '.join(messages)}" for name, messages in error.fields.items())
+        return {"error": reasons}
+    return {"error": error.msg}
+
+
+class DataRouterEnvelope(Envelope):
+    """Success bodies as they are; failures as ``{"error": "<reason>"}``."""
+
+    def error(self, error: WebAPIError) -> Any:
+        return error_body(error)
+
+
+class TypedJSONRenderer(JSONRenderer):
+    """JSON labelled with one of the seed's media types."""
+
+    def __init__(self, media_type: str) -> None:
+        self.media_type = media_type  # type: ignore[misc]
+
+
+class DataRouterParser(JSONParser):
+    """A JSON object in one of the seed's (or DMAAP's) body types, version 1.0 or 2.0."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(require_object=True)
+        self.media_types = media.request_types(kind)
+
+    def matches(self, media_type: str) -> bool:
+        return media_type in self.media_types
+
+    def parse(self, request: HttpRequest, stream: BodyStream, media_type: str, params: Mapping[str, str]) -> ParsedBody:
+        media.check_version(dict(params))
+        return super().parse(request, stream, media_type, params)
+
+
+class NativeResource(WebAPIResource):
+    """Shared by the native resources: plain JSON errors whatever the answer's type."""
+
+    renderers = (JSONRenderer(),)
+
+    def error_response(self, request: HttpRequest, error: WebAPIError, fmt: Format) -> HttpResponse:
+        response = super().error_response(request, error, fmt)
+        response["Content-Type"] = "application/json"
+        return response
+
+    def base(self, request: HttpRequest, kwargs: Mapping[str, str], kind: str = "item") -> str:
+        template = self.item_template if kind == "item" else self.list_template
+        return self.api.base_url(request, template, kwargs)
+
+
+class FeedResource(NativeResource):
+    """``POST /`` creates; ``GET|PUT|DELETE /feed/{feed_id}``."""
+
+    name = "feed"
+    uri_object_key = "feed_id"
+    list_path = ""
+    item_path = "feed/{feed_id}"
+    allowed_methods = ("GET", "POST", "PUT", "DELETE")
+    list_handlers = {"POST": "create"}
+    renderers = (TypedJSONRenderer(media.FEED), JSONRenderer())
+    parsers = (DataRouterParser("feed"),)
+
+    def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
+        media.require_content_type(request, "feed")
+        user = media.on_behalf_of(request)
+        feed = services.create_feed(user, clean_feed(data, creating=True))
+        body = feed_representation(feed, self.base(request, kwargs, "list"))
+        return APIResponse(body, status=HTTPStatus.CREATED, headers={"Location": body["links"]["self"]},
+                           content_type=media.FEED)
+
+    def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
+        media.on_behalf_of(request)
+        feed = services.get_feed(kwargs["feed_id"])
+        return APIResponse(feed_representation(feed, self.base(request, kwargs)), content_type=media.FEED)
+
+    def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
+        media.require_content_type(request, "feed")
+        user = media.on_behalf_of(request)
+        feed = services.update_feed(kwargs["feed_id"], user, clean_feed(data, creating=False))
+        return APIResponse(feed_representation(feed, self.base(request, kwargs)), content_type=media.FEED)
+
+    def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
+        services.delete_feed(kwargs["feed_id"], media.on_behalf_of(request))
+
+
+class SubscriptionResource(NativeResource):
+    """``GET|POST /subscribe/{feed_id}``; ``GET|PUT|DELETE /subs/{sub_id}``."""
+
+    name = "subscription"
+    uri_object_key = "sub_id"
+    list_path = "subscribe/{feed_id}"
+    item_path = "subs/{sub_id}"
+    uri_regexes = {"feed_id": r"[0-9]+"}
+    allowed_methods = ("GET", "POST", "PUT", "DELETE")
+    renderers = (TypedJSONRenderer(media.SUBSCRIPTION), JSONRenderer())
+    parsers = (DataRouterParser("subscription"),)
+
+    def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:  # type: ignore[override]
+        media.on_behalf_of(request)
+        base = self.base(request, kwargs, "list")
+        urls = [subscription_url(sub, base) for sub in services.feed_subscriptions(kwargs["feed_id"])]
+        return APIResponse(urls, content_type=media.SUBSCRIPTION_LIST)
+
+    def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
+        media.require_content_type(request, "subscription")
+        user = media.on_behalf_of(request)
+        sub = services.create_subscription(kwargs["feed_id"], user, clean_subscription(data, creating=True))
+        body = subscription_representation(sub, self.base(request, kwargs, "list"))
+        return APIResponse(body, status=HTTPStatus.CREATED, headers={"Location": body["links"]["self"]},
+                           content_type=media.SUBSCRIPTION)
+
+    def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
+        media.on_behalf_of(request)
+        sub = services.get_subscription(kwargs["sub_id"])
+        return APIResponse(subscription_representation(sub, self.base(request, kwargs)),
+                           content_type=media.SUBSCRIPTION)
+
+    def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
+        media.require_content_type(request, "subscription")
+        user = media.on_behalf_of(request)
+        sub = services.update_subscription(kwargs["sub_id"], user, clean_subscription(data, creating=False))
+        return APIResponse(subscription_representation(sub, self.base(request, kwargs)),
+                           content_type=media.SUBSCRIPTION)
+
+    def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
+        services.delete_subscription(kwargs["sub_id"], media.on_behalf_of(request))
+
+
+class _LogResource(NativeResource):
+    """A log as ``application/vnd.att-dr.log-list`` (406 when Accept rules it out)."""
+
+    singleton = True
+    renderers = (TypedJSONRenderer(media.LOG_LIST),)
+
+    def records(self, request: HttpRequest, key: str) -> list[Any]:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
+        key = kwargs[self.uri_object_key]
+        return APIResponse([logs.serialize_record(r) for r in self.records(request, key)], content_type=media.LOG_LIST)
+
+
+class FeedLogResource(_LogResource):
+    name = "feedlog"
+    uri_object_key = "feed_id"
+    list_path = "feedlog/{feed_id}"
+    uri_regexes = {"feed_id": r"[0-9]+"}
+
+    def records(self, request: HttpRequest, key: str) -> list[Any]:
+        feed = services.get_feed(key)
+        return logs.query_records(feed_id=feed.pk, params=logs.single_values(request.GET))
+
+
+class SubLogResource(_LogResource):
+    name = "sublog"
+    uri_object_key = "sub_id"
+    list_path = "sublog/{sub_id}"
+    uri_regexes = {"sub_id": r"[0-9]+"}
+
+    def records(self, request: HttpRequest, key: str) -> list[Any]:
+        sub = services.get_subscription(key)
+        return logs.query_records(sub_id=sub.pk, params=logs.single_values(request.GET))
+
+
+api = API(
+    [FeedResource(), SubscriptionResource(), FeedLogResource(), SubLogResource()],
+    envelope=DataRouterEnvelope(),
+    authentication_classes=(),
+    permission_classes=(),
+    throttle_classes=(),
+    root=False,
+)

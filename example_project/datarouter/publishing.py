@@ -1,0 +1,145 @@
+"""Publishing rules: who may publish to a feed, what metadata looks like, recording a publish."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import json
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import check_password
+from django.db import transaction
+from django.utils import timezone
+
+from webapi_kit.errors import DoesNotExist, MalformedRequest, NotLoggedIn, PermissionDenied
+
+from . import storage
+from .logs import record_publish
+from .models import Delivery, Feed, Publication
+from .validation import parse_network
+
+__all__ = ["Publish", "authorize", "check_meta", "feed_for_publish", "record"]
+
+MAX_META_LENGTH = 4096
+REALM = 'Basic realm="datarouter"'
+
+
+@dataclass
+class Publish:
+    """What is known about one publish request once it is accepted."""
+
+    feed: Feed
+    file_id: str
+    method: str
+    endpoint_id: str
+    source_ip: str
+    content_type: str
+    meta: str
+    request_uri: str
+
+
+def feed_for_publish(feed_id: str) -> Feed:
+    """The feed by id, deleted ones included (they answer 403, unknown ones 404)."""
+    try:
+        return Feed.objects.get(pk=int(feed_id))
+    except (Feed.DoesNotExist, ValueError):
+        raise DoesNotExist(f"Feed {feed_id} does not exist") from None
+
+
+def _basic_credentials(header: str | None) -> tuple[str, str] | None:
+    if not header:
+        return None
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None
+
+
+def _address_allowed(address: str, allowed: list[str]) -> bool:
+    if not allowed:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for entry in allowed:
+        try:
+            network = parse_network(entry)
+        except ValueError:
+            continue
+        if ip.version == network.version and ip in network:
+            return True
+    return False
+
+
+def authorize(feed: Feed, authorization: str | None, source_ip: str) -> str:
+    """The endpoint id publishing, or 401 (no credentials) / 403 (refused)."""
+    credentials = _basic_credentials(authorization)
+    if credentials is None:
+        raise NotLoggedIn("Publishing needs HTTP Basic credentials of one of the feed's endpoint ids",
+                          www_authenticate=REALM)
+    user, password = credentials
+    if feed.deleted:
+        raise PermissionDenied(f"Feed {feed.pk} has been deleted")
+    matching = [entry for entry in feed.endpoint_ids if entry.get("id") == user]
+    if not any(check_password(password, entry.get("password", "")) for entry in matching):
+        raise PermissionDenied("The credentials are not those of an endpoint id of this feed")
+    if not _address_allowed(source_ip, feed.endpoint_addrs):
+        raise PermissionDenied(f"Publishing from {source_ip} is not allowed for this feed")
+    if feed.suspended:
+        raise PermissionDenied(f"Feed {feed.pk} is suspended")
+    return user
+
+
+def check_meta(meta: str | None) -> str:
+    """The ``X-ATT-DR-META`` value if it is a flat JSON object of scalars, else 400."""
+    if meta is None:
+        return ""
+    if len(meta) > MAX_META_LENGTH:
+        raise MalformedRequest(f"X-ATT-DR-META is longer than {MAX_META_LENGTH} characters")
+    try:
+        value = json.loads(meta)
+    except ValueError as exc:
+        raise MalformedRequest(f"X-ATT-DR-META is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise MalformedRequest("X-ATT-DR-META must be a JSON object")
+    for key, item in value.items():
+        if isinstance(item, (dict, list)):
+            raise MalformedRequest(f'X-ATT-DR-META member "{key}" must be a string, number, true, false or null')
+        if isinstance(item, float) and item != item:  # NaN sneaks through json.loads
+            raise MalformedRequest(f'X-ATT-DR-META member "{key}" is not a number')
+    return meta
+
+
+def record(publish: Publish, storage_name: str, length: int) -> Publication:
+    """Store the publication, one delivery per subscription, and the ``pub`` log record."""
+    now = timezone.now()
+    with transaction.atomic():
+        publication = Publication.objects.create(
+            feed=publish.feed,
+            file_id=publish.file_id,
+            method=publish.method,
+            content_type=publish.content_type,
+            content_length=length,
+            meta=publish.meta,
+            source_ip=publish.source_ip,
+            endpoint_id=publish.endpoint_id,
+            storage_name=storage_name,
+            created_at=now,
+        )
+        Delivery.objects.bulk_create(
+            Delivery(publication=publication, subscription=sub, next_attempt_at=now)
+            for sub in publish.feed.subscriptions.all()
+        )
+        record_publish(publication, publish.request_uri, now)
+    # A feed without subscriptions keeps nothing.
+    storage.release_finished([publication.pk])
+    return publication

@@ -1,0 +1,177 @@
+"""Provisioning rules: feeds and subscriptions, shared by the native surface and /api/.
+
+Reading a feed or a subscription is open to any on-behalf-of user (feeds
+are meant to be found by would-be subscribers); changing or deleting one is
+for the user who created it only (403 for anyone else).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from webapi_kit.errors import DoesNotExist, FieldError, PermissionDenied
+
+from . import storage
+from .models import Delivery, Feed, Subscription
+from .validation import EndpointId, FeedInput, SubscriptionInput
+
+__all__ = [
+    "create_feed",
+    "create_subscription",
+    "delete_feed",
+    "delete_subscription",
+    "feed_subscriptions",
+    "get_feed",
+    "get_subscription",
+    "update_feed",
+    "update_subscription",
+]
+
+
+def get_feed(feed_id: str | int) -> Feed:
+    """A live feed, or 404 (deleted feeds are gone for every purpose but their name)."""
+    try:
+        return Feed.objects.get(pk=int(feed_id), deleted=False)
+    except (Feed.DoesNotExist, ValueError):
+        raise DoesNotExist(f"Feed {feed_id} does not exist") from None
+
+
+def _check_publisher(feed: Feed, user: str) -> None:
+    if feed.publisher != user:
+        raise PermissionDenied(f"Feed {feed.pk} belongs to another publisher")
+
+
+def _hashed_ids(ids: list[EndpointId], current: list[dict[str, str]]) -> list[dict[str, str]]:
+    kept = {entry["id"]: entry["password"] for entry in current}
+    result: list[dict[str, str]] = []
+    missing: dict[str, list[str]] = {}
+    for index, endpoint in enumerate(ids):
+        if endpoint.password is not None:
+            result.append({"id": endpoint.id, "password": make_password(endpoint.password)})
+        elif endpoint.id in kept:
+            result.append({"id": endpoint.id, "password": kept[endpoint.id]})
+        else:
+            missing[f"authorization.endpoint_ids[{index}].password"] = ["Required for a new endpoint id"]
+    if missing:
+        raise FieldError(missing)
+    return result
+
+
+def create_feed(user: str, data: FeedInput) -> Feed:
+    assert data.name is not None and data.version is not None
+    feed = Feed(
+        name=data.name,
+        version=data.version,
+        description=data.description,
+        business_description=data.business_description,
+        classification=data.classification,
+        endpoint_ids=_hashed_ids(data.endpoint_ids, []),
+        endpoint_addrs=data.endpoint_addrs,
+        suspended=data.suspend,
+        group_id=data.group_id,
+        publisher=user,
+    )
+    duplicate = FieldError({"name": [f'A feed named "{data.name}" with version "{data.version}" already exists']})
+    # Deleted feeds count too: a name+version is never reused.
+    if Feed.objects.filter(name=data.name, version=data.version).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            feed.save()
+    except IntegrityError:  # a concurrent create of the same name+version
+        raise duplicate from None
+    return feed
+
+
+def update_feed(feed_id: str | int, user: str, data: FeedInput) -> Feed:
+    with transaction.atomic():
+        feed = get_feed(feed_id)
+        _check_publisher(feed, user)
+        changed = {
+            name: "May not be changed"
+            for name, value, current in (("name", data.name, feed.name), ("version", data.version, feed.version))
+            if value is not None and value != current
+        }
+        if changed:
+            raise FieldError({name: [msg] for name, msg in changed.items()})
+        feed.description = data.description
+        feed.business_description = data.business_description
+        feed.classification = data.classification
+        feed.endpoint_ids = _hashed_ids(data.endpoint_ids, feed.endpoint_ids)
+        feed.endpoint_addrs = data.endpoint_addrs
+        feed.suspended = data.suspend
+        feed.group_id = data.group_id
+        feed.save()
+    return feed
+
+
+def delete_feed(feed_id: str | int, user: str) -> None:
+    """Mark the feed deleted and drop its subscriptions and undelivered files."""
+    with transaction.atomic():
+        feed = get_feed(feed_id)
+        _check_publisher(feed, user)
+        feed.deleted = True
+        feed.save(update_fields=["deleted", "updated_at"])
+        publication_ids = list(
+            Delivery.objects.filter(subscription__feed=feed).values_list("publication_id", flat=True).distinct()
+        )
+        feed.subscriptions.all().delete()
+    storage.release_finished(publication_ids)
+
+
+def feed_subscriptions(feed_id: str | int) -> QuerySet[Subscription]:
+    feed = get_feed(feed_id)
+    return feed.subscriptions.order_by("pk")
+
+
+def get_subscription(sub_id: str | int) -> Subscription:
+    try:
+        return Subscription.objects.select_related("feed").get(pk=int(sub_id), feed__deleted=False)
+    except (Subscription.DoesNotExist, ValueError):
+        raise DoesNotExist(f"Subscription {sub_id} does not exist") from None
+
+
+def _check_subscriber(sub: Subscription, user: str) -> None:
+    if sub.subscriber != user:
+        raise PermissionDenied(f"Subscription {sub.pk} belongs to another subscriber")
+
+
+def _apply(sub: Subscription, data: SubscriptionInput) -> None:
+    sub.delivery_url = data.url
+    sub.delivery_user = data.user
+    if data.password is not None:
+        sub.delivery_password = data.password
+    sub.use100 = data.use100
+    sub.metadata_only = data.metadata_only
+    sub.follow_redirect = data.follow_redirect
+    sub.suspended = data.suspend
+    sub.group_id = data.group_id
+
+
+def create_subscription(feed_id: str | int, user: str, data: SubscriptionInput) -> Subscription:
+    feed = get_feed(feed_id)
+    sub = Subscription(feed=feed, subscriber=user)
+    _apply(sub, data)
+    sub.save()
+    return sub
+
+
+def update_subscription(sub_id: str | int, user: str, data: SubscriptionInput) -> Subscription:
+    with transaction.atomic():
+        sub = get_subscription(sub_id)
+        _check_subscriber(sub, user)
+        _apply(sub, data)
+        sub.save()
+    return sub
+
+
+def delete_subscription(sub_id: str | int, user: str) -> None:
+    """Delete the subscription; files only it was still waiting for leave storage."""
+    with transaction.atomic():
+        sub = get_subscription(sub_id)
+        _check_subscriber(sub, user)
+        publication_ids = list(sub.deliveries.values_list("publication_id", flat=True))
+        sub.delete()
+    storage.release_finished(publication_ids)

@@ -1,0 +1,57 @@
+"""``manage.py queuey_app``: create applications and manage their keys.
+
+``create <name>`` and ``rotate-key <name>`` print the new key as the last
+line of their output. It is shown only then: the database keeps its hash.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from queuey import services
+from queuey.errors import QueueyError
+from queuey.models import Application
+
+
+class Command(BaseCommand):
+    help = "Manage queuey applications: create, list, rotate-key, delete."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="Create an application; prints its key last.")
+        create.add_argument("name")
+        sub.add_parser("list", help="List applications and their queue counts.")
+        rotate = sub.add_parser("rotate-key", help="Replace an application's key; prints the new key last.")
+        rotate.add_argument("name")
+        delete = sub.add_parser("delete", help="Delete an application with its queues and messages.")
+        delete.add_argument("name")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        try:
+            if action == "create":
+                app, key = services.create_application(options["name"])
+                self.stderr.write(f"Created application {app.name}. Its key (shown only now):")
+                self.stdout.write(key)
+            elif action == "rotate-key":
+                app = self._find(options["name"])
+                key = services.rotate_key(app)
+                self.stderr.write(f"New key of {app.name} (the old one no longer works):")
+                self.stdout.write(key)
+            elif action == "delete":
+                self._find(options["name"]).delete()
+                self.stdout.write(f"Deleted application {options['name']}")
+            else:
+                for app in Application.objects.order_by("name"):
+                    self.stdout.write(f"{app.name}\t{app.queues.count()} queues\tcreated {app.created:%Y-%m-%d %H:%M:%S}")
+        except QueueyError as error:
+            raise CommandError(str(error)) from None
+
+    @staticmethod
+    def _find(name: str) -> Application:
+        app = Application.objects.filter(name=name).first()
+        if app is None:
+            raise CommandError(f"No application named {name!r}")
+        return app

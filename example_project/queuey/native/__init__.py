@@ -1,0 +1,1 @@
+"""The seed's wire format: ``/v1/{application}[/{queue}[/{ids}]]``."""

@@ -1,0 +1,192 @@
+"""Publishing: credentials, addresses, metadata, storage, publish ids."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from datarouter.models import Delivery, LogRecord, Publication
+
+from .conftest import DR, FEED_TYPE, basic, feed_body, feed_id
+
+pytestmark = pytest.mark.django_db
+
+
+def _feed(dr: DR, addrs: list[str] | None = None, **changes: Any) -> int:
+    body = feed_body(**changes)
+    body["authorization"]["endpoint_addrs"] = addrs or []
+    body["authorization"]["endpoint_ids"].append({"id": "second", "password": "pw2"})
+    return feed_id(dr.feed(body))
+
+
+def _stored_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT) / "datarouter"
+    return sorted(root.iterdir()) if root.exists() else []
+
+
+def test_publish_answers_204_with_increasing_publish_ids(dr: DR) -> None:
+    fid = _feed(dr)
+    first = dr.publish(fid, "sampleFile", b"one", **{"X-ATT-DR-META": '{"filetype":"txt"}'})
+    assert first.status_code == 204
+    assert first.content == b""
+    second = dr.publish(fid, "other", b"two", auth=basic("second", "pw2"))
+    assert second.status_code == 204
+    assert int(second["X-ATT-DR-PUBLISH-ID"]) > int(first["X-ATT-DR-PUBLISH-ID"])
+    publication = Publication.objects.get(pk=first["X-ATT-DR-PUBLISH-ID"])
+    assert (publication.file_id, publication.method, publication.content_length) == ("sampleFile", "PUT", 3)
+    assert publication.meta == '{"filetype":"txt"}'
+    assert publication.endpoint_id == "user"
+
+
+def test_feed_without_subscriptions_keeps_no_file(dr: DR) -> None:
+    fid = _feed(dr)
+    assert dr.publish(fid, "f", b"data").status_code == 204
+    assert _stored_files() == []
+    assert Publication.objects.get().storage_name == ""
+
+
+def test_file_is_stored_for_each_subscription(dr: DR) -> None:
+    fid = _feed(dr)
+    dr.sub(fid)
+    dr.sub(fid, user="bob")
+    response = dr.publish(fid, "f", b"x" * 200_000)
+    assert response.status_code == 204
+    [stored] = _stored_files()
+    assert stored.read_bytes() == b"x" * 200_000
+    assert Delivery.objects.filter(status=Delivery.PENDING).count() == 2
+
+
+def test_pub_log_record(dr: DR) -> None:
+    fid = _feed(dr)
+    response = dr.publish(fid, "sampleFile", b"abc", content_type="text/plain")
+    record = LogRecord.objects.get()
+    assert (record.type, record.publish_id, record.method, record.content_type, record.content_length) == (
+        "pub", response["X-ATT-DR-PUBLISH-ID"], "PUT", "text/plain", 3
+    )
+    assert record.request_uri == f"http://testserver/datarouter/publish/{fid}/sampleFile"
+    assert (record.source_ip, record.endpoint_id, record.status_code) == ("127.0.0.1", "user", 204)
+
+
+def test_delete_publishes_a_deletion(dr: DR) -> None:
+    fid = _feed(dr)
+    dr.sub(fid)
+    response = dr.publish(fid, "sampleFile", b"", method="DELETE")
+    assert response.status_code == 204
+    publication = Publication.objects.get()
+    assert (publication.method, publication.storage_name, publication.content_length) == ("DELETE", "", 0)
+    assert Delivery.objects.count() == 1
+
+
+def test_no_credentials_is_401(dr: DR) -> None:
+    fid = _feed(dr)
+    response = dr.publish(fid, "f", auth="")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Basic")
+    assert set(response.json()) == {"error"}
+    assert dr.publish(fid, "f", auth="Bearer abc").status_code == 401
+    assert dr.publish(fid, "f", auth="Basic !!!").status_code == 401
+
+
+@pytest.mark.parametrize("auth", [basic("user", "wrong"), basic("nobody", "password"), basic("second", "password")])
+def test_wrong_credentials_are_403(dr: DR, auth: str) -> None:
+    fid = _feed(dr)
+    response = dr.publish(fid, "f", auth=auth)
+    assert response.status_code == 403
+    assert response.json() == {"error": "The credentials are not those of an endpoint id of this feed"}
+    assert not Publication.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("addrs", "source", "status"),
+    [
+        (["172.18.0.3", "192.167.3.42"], "172.18.0.3", 204),
+        (["172.18.0.3", "192.167.3.42"], "172.18.0.4", 403),
+        (["10.0.0.0/8"], "10.200.1.1", 204),
+        (["10.0.0.0/8"], "11.0.0.1", 403),
+        (["2001:db8::/32"], "2001:db8::17", 204),
+        (["2001:db8::/32"], "2001:db9::1", 403),
+        (["::1"], "::1", 204),
+        (["::1"], "127.0.0.1", 403),
+        (["127.0.0.1"], "::ffff:127.0.0.1", 204),
+    ],
+)
+def test_endpoint_addresses(dr: DR, addrs: list[str], source: str, status: int) -> None:
+    fid = _feed(dr, addrs)
+    assert dr.publish(fid, "f", remote_addr=source).status_code == status
+
+
+def test_suspended_feed_is_403(dr: DR) -> None:
+    fid = _feed(dr, suspend=True)
+    response = dr.publish(fid, "f")
+    assert response.status_code == 403
+    assert response.json() == {"error": f"Feed {fid} is suspended"}
+
+
+def test_deleted_feed_is_403(dr: DR) -> None:
+    fid = _feed(dr)
+    assert dr.request("DELETE", f"feed/{fid}").status_code == 204
+    response = dr.publish(fid, "f")
+    assert response.status_code == 403
+    assert response.json() == {"error": f"Feed {fid} has been deleted"}
+
+
+def test_unknown_feed_or_missing_file_id_is_404(dr: DR) -> None:
+    fid = _feed(dr)
+    assert dr.publish(999, "f").status_code == 404
+    assert dr.client.put(f"/datarouter/publish/{fid}", b"x", headers={"Authorization": basic()}).status_code == 404
+    assert dr.client.put(f"/datarouter/publish/{fid}/", b"x", headers={"Authorization": basic()}).status_code == 404
+
+
+def test_other_methods_are_405(dr: DR) -> None:
+    fid = _feed(dr)
+    response = dr.publish(fid, "f", method="POST")
+    assert response.status_code == 405
+    assert response["Allow"] == "PUT, DELETE"
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        '{"compressionType":"gzip","id": 1234, "transferred":true, "size":null}',
+        "{}",
+        '{"x": -1.5e3, "y": false}',
+    ],
+)
+def test_valid_metadata(dr: DR, meta: str) -> None:
+    assert dr.publish(_feed(dr), "f", **{"X-ATT-DR-META": meta}).status_code == 204
+
+
+@pytest.mark.parametrize(
+    "meta",
+    ['{"nested": {"a": 1}}', '{"list": [1]}', "[1]", '"text"', "{oops", '{"a": NaN}',
+     json.dumps({"k": "v" * 4100})],
+)
+def test_bad_metadata_is_400(dr: DR, meta: str) -> None:
+    response = dr.publish(_feed(dr), "f", **{"X-ATT-DR-META": meta})
+    assert response.status_code == 400
+    assert "X-ATT-DR-META" in response.json()["error"]
+
+
+def test_dmaap_meta_header_is_accepted(dr: DR) -> None:
+    fid = _feed(dr)
+    assert dr.publish(fid, "f", **{"X-DMAAP-DR-META": '{"a": 1}'}).status_code == 204
+    assert Publication.objects.get().meta == '{"a": 1}'
+
+
+def test_metadata_of_exactly_4096_characters_is_accepted(dr: DR) -> None:
+    meta = json.dumps({"k": "v" * (4096 - 9)})
+    assert len(meta) == 4096
+    assert dr.publish(_feed(dr), "f", **{"X-ATT-DR-META": meta}).status_code == 204
+
+
+def test_publish_after_update_uses_new_credentials(dr: DR) -> None:
+    fid = _feed(dr)
+    body = feed_body()
+    body["authorization"]["endpoint_ids"] = [{"id": "user", "password": "changed"}]
+    assert dr.request("PUT", f"feed/{fid}", body, content_type=FEED_TYPE).status_code == 200
+    assert dr.publish(fid, "f").status_code == 403
+    assert dr.publish(fid, "f", auth=basic("user", "changed")).status_code == 204

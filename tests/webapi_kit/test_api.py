@@ -1,0 +1,154 @@
+"""The API object: root, URI templates, links, mounting, unknown URLs."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.testapp.models import Author, Book
+from tests.testapp.extra import stat_api
+from webapi_kit.renderers import parse_xml
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.testapp.extra")]
+
+
+@pytest.fixture
+def ursula(db: None) -> Author:
+    author = Author.objects.create(name="Ursula K. Le Guin")
+    Book.objects.create(author=author, title="The Dispossessed", year=1974)
+    return author
+
+
+def body(response: Any) -> Any:
+    return json.loads(response.content)
+
+
+def test_root_links_every_top_level_resource_and_templates_every_resource(client: Client) -> None:
+    root = body(client.get("/stat/"))
+    assert root == {
+        "stat": "ok",
+        "links": {
+            "self": {"method": "GET", "href": "http://testserver/stat/"},
+            "writers": {"method": "GET", "href": "http://testserver/stat/writers/"},
+            "shelf_books": {"method": "GET", "href": "http://testserver/stat/shelf/"},
+            "settings": {"method": "GET", "href": "http://testserver/stat/settings/"},
+        },
+        "uri_templates": {
+            "root": "http://testserver/stat/",
+            "writers": "http://testserver/stat/writers/",
+            "writer": "http://testserver/stat/writers/{writer_id}/",
+            "stats": "http://testserver/stat/writers/stats/",
+            "shelf_books": "http://testserver/stat/shelf/",
+            "shelf_book": "http://testserver/stat/shelf/{book_id}",
+            "settings": "http://testserver/stat/settings/",
+            "failure": "http://testserver/stat/failures/{failure_id}/",
+        },
+    }
+    # A resource without a list handler has no list URL: not linked, and a 404.
+    assert client.get("/stat/failures/").status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize("prefix", ["/api/", "/mirror/v1/"])
+def test_same_api_at_two_prefixes_links_to_itself(client: Client, ursula: Author, prefix: str) -> None:
+    base = "http://testserver" + prefix
+    root = body(client.get(prefix))
+    assert root["links"]["self"]["href"] == base
+    assert root["uri_templates"]["book"] == base + "authors/{author_id}/books/{book_id}/"
+    listed = body(client.get(f"{prefix}authors/{ursula.pk}/books/"))
+    book = listed["books"][0]
+    assert book["links"]["self"]["href"] == f"{base}authors/{ursula.pk}/books/{book['id']}/"
+    assert book["links"]["author"] == {"method": "GET", "href": f"{base}authors/{ursula.pk}/", "title": "Ursula K. Le Guin"}
+    assert listed["links"]["self"]["href"] == f"{base}authors/{ursula.pk}/books/"
+    assert listed["links"]["create"] == {"method": "POST", "href": f"{base}authors/{ursula.pk}/books/"}
+
+
+def test_item_link_shapes(client: Client, ursula: Author) -> None:
+    author = body(client.get(f"/api/authors/{ursula.pk}/"))["author"]
+    href = f"http://testserver/api/authors/{ursula.pk}/"
+    assert author["links"] == {
+        "self": {"method": "GET", "href": href},
+        "update": {"method": "PUT", "href": href},
+        "delete": {"method": "DELETE", "href": href},
+        "books": {"method": "GET", "href": href + "books/"},
+    }
+
+
+def test_get_only_resource_has_no_write_links(client: Client, ursula: Author) -> None:
+    book = Book.objects.get()
+    shelf = body(client.get("/stat/shelf/"))
+    assert shelf["links"] == {"self": {"method": "GET", "href": "http://testserver/stat/shelf/"}}
+    item = shelf["shelf_books"][0]
+    assert item["links"] == {
+        "self": {"method": "GET", "href": f"http://testserver/stat/shelf/{book.pk}"},
+        "author": {"method": "GET", "href": f"http://testserver/stat/writers/{ursula.pk}/", "title": "Ursula K. Le Guin"},
+    }
+    # Explicit item_path (no trailing slash) routes and links the same way.
+    assert body(client.get(f"/stat/shelf/{book.pk}"))["shelf_book"] == item
+
+
+def test_list_with_create_and_list_child(client: Client, ursula: Author) -> None:
+    writers = body(client.get("/stat/writers/"))
+    assert writers["links"] == {
+        "self": {"method": "GET", "href": "http://testserver/stat/writers/"},
+        "create": {"method": "POST", "href": "http://testserver/stat/writers/"},
+        "stats": {"method": "GET", "href": "http://testserver/stat/writers/stats/"},
+    }
+    assert writers["total_results"] == 1
+    stats = client.get("/stat/writers/stats/")
+    assert stats.status_code == HTTPStatus.OK
+    assert stats.headers["Content-Type"] == "application/vnd.example.org.stats+json"
+    assert body(stats) == {"stat": "ok", "stats": {"writers": 1}}
+
+
+def test_singleton_read_and_update(client: Client) -> None:
+    got = client.get("/stat/settings/")
+    assert got.headers["Content-Type"] == "application/vnd.example.org.settings+json"
+    assert body(got) == {"stat": "ok", "settings": {"theme": "light", "beta": False}}
+    assert client.options("/stat/settings/").headers["Allow"] == "GET, HEAD, PUT, OPTIONS"
+    try:
+        put = client.put("/stat/settings/", "theme=dark", content_type="application/x-www-form-urlencoded")
+        assert put.status_code == HTTPStatus.OK
+        assert body(put) == {"stat": "ok", "settings": {"theme": "dark", "beta": False}}
+    finally:
+        stat_api.registry["settings"].state.update(theme="light")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "content_type"),
+    [
+        ("/api/nope", "application/json", "application/vnd.example.org.error+json"),
+        ("/api/nope/", None, "application/vnd.example.org.error+json"),
+        ("/api/authors/1/nope/", "application/json", "application/vnd.example.org.error+json"),
+        ("/api/nope/?api_format=xml", None, "application/vnd.example.org.error+xml"),
+        ("/api/nope/", "application/xml", "application/vnd.example.org.error+xml"),
+        ("/status/nope/", None, "application/json"),
+        ("/status/nope/?api_format=xml", None, "application/xml"),
+    ],
+)
+def test_unknown_url_is_a_404_in_the_api_format(client: Client, path: str, accept: str | None, content_type: str) -> None:
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = client.get(path, **headers)
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.headers["Content-Type"] == content_type
+    assert response.headers["Vary"] == "Accept"
+    if path.startswith("/status/"):
+        expected = {"status": "error", "error_msg": {"resource-does-not-exist": "Object does not exist"}}
+    else:
+        expected = {"stat": "fail", "err": {"code": 100, "msg": "Object does not exist", "type": "resource-does-not-exist"}}
+    if content_type.endswith("xml"):
+        parsed = parse_xml(response.content)
+        if "err" in expected:
+            expected["err"]["code"] = "100"  # type: ignore[index]
+        assert parsed == expected
+    else:
+        assert body(response) == expected
+
+
+def test_unknown_url_with_unacceptable_accept_still_404s(client: Client) -> None:
+    response = client.get("/api/nope/", HTTP_ACCEPT="text/html")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.headers["Content-Type"] == "application/vnd.example.org.error+json"
