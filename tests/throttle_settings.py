@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+import django
+
 from tests.settings import *  # noqa: F403
 
 ROOT_URLCONF = "tests.testapp.bulk_urls"
@@ -20,7 +22,7 @@ DATABASES = {
         "NAME": os.environ.get("THROTTLE_TEST_DB", ":memory:"),
         # Take the write lock at BEGIN, so that two processes adding the same
         # cache key queue up instead of one failing with "database is locked".
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
+        "OPTIONS": {"timeout": 30, **({"transaction_mode": "IMMEDIATE"} if django.VERSION >= (5, 1) else {})},
     }
 }
 

@@ -56,6 +56,9 @@ class API:
 
     ``root=False`` leaves out the root resource, for APIs whose wire format
     has no such thing (an example service's native surface).
+    ``strict_accept=False`` answers in the default format when ``Accept``
+    rules out everything offered, instead of ``406`` — for surfaces that
+    must stay compatible with servers that ignored ``Accept``.
     """
 
     def __init__(
@@ -70,6 +73,7 @@ class API:
         permission_classes: Sequence[Any] | None = None,
         throttle_classes: Sequence[Any] | None = None,
         root: bool = True,
+        strict_accept: bool = True,
     ) -> None:
         self.resources = tuple(resources)
         self.envelope = envelope or StatEnvelope()
@@ -79,6 +83,7 @@ class API:
         self.authentication_classes = authentication_classes
         self.permission_classes = permission_classes
         self.throttle_classes = throttle_classes
+        self.strict_accept = strict_accept
         self.root: RootResource | None = RootResource() if root else None
 
         if self.root is not None:

@@ -47,6 +47,7 @@ from webapi_kit.errors import (
     DoesNotExist,
     InternalError,
     MethodNotAllowed,
+    NotAcceptable,
     NotLoggedIn,
     PermissionDenied,
     PreconditionFailed,
@@ -80,7 +81,8 @@ _RESERVED_QUERY = frozenset(
     {"start", "max-results", "expand", "only-fields", "only-links", "api_format", "counts-only"}
 )
 #: Keys the framework reads from bodies; never reported as unknown fields.
-_RESERVED_BODY = frozenset({"_method", "api_format", "expand", "only-fields", "only-links"})
+#: (``csrfmiddlewaretoken`` is the form field of the session CSRF check.)
+_RESERVED_BODY = frozenset({"_method", "api_format", "expand", "only-fields", "only-links", "csrfmiddlewaretoken"})
 
 
 def _name_set(value: str | None) -> frozenset[str] | None:
@@ -333,6 +335,10 @@ class WebAPIResource:
         table = self.formats[kind]
         try:
             fmt = table.select(request.META.get("HTTP_ACCEPT"), request.GET.get("api_format"))
+        except NotAcceptable as error:
+            if self.api.strict_accept:
+                return self.error_response(request, error, table.default)
+            fmt = table.default
         except WebAPIError as error:
             return self.error_response(request, error, table.default)
         try:

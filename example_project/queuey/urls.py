@@ -23,6 +23,8 @@ api = API(
     permission_classes=[],
     throttle_classes=[],
     root=False,
+    # The original service ignored Accept: answer JSON whatever a client asks.
+    strict_accept=False,
 )
 
 urlpatterns: list[Any] = api.urls

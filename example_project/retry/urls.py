@@ -19,6 +19,8 @@ api = API(
     permission_classes=[],
     throttle_classes=[],
     root=False,
+    # The original service ignored Accept: answer JSON whatever a client asks.
+    strict_accept=False,
 )
 
 urlpatterns: list[URLPattern] = api.urls

@@ -145,7 +145,6 @@ def test_session_csrf_token_in_an_urlencoded_post_passes_the_check(user: Any) ->
     assert response.status_code != 403, response.content
 
 
-@pytest.mark.xfail(strict=True, reason="resource.py: csrfmiddlewaretoken is not in _RESERVED_BODY (patch in report)")
 def test_session_csrf_token_in_an_urlencoded_post_is_not_a_field(user: Any) -> None:
     client, token = csrf_client(user)
     response = client.post("/api/authors/", f"name=Octavia&csrfmiddlewaretoken={token}",
