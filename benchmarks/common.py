@@ -26,6 +26,16 @@ def setup_django(frameworks: str | None = None) -> None:
     db.prepare()
 
 
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so ``finally`` blocks stop the servers we started."""
+    import signal
+
+    def _raise(signum: int, frame: object) -> None:
+        raise SystemExit(f"terminated by signal {signum}")
+
+    signal.signal(signal.SIGTERM, _raise)
+
+
 def versions() -> dict[str, str]:
     """Python and the version of every framework importable here."""
     from importlib import metadata

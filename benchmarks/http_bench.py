@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from common import HERE, median, setup_django, versions, write_json
+from common import HERE, exit_on_sigterm, median, setup_django, versions, write_json
 
 WORKERS = 2
 CONNECTIONS = 4  # a little more than the workers, so none idles while a connection reopens
@@ -65,7 +65,17 @@ def wait_for_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"gunicorn on port {port} did not start")
 
 
-def worker_pids(master: int) -> list[int]:
+def worker_pids(master: int, expected: int = 0, timeout: float = 30) -> list[int]:
+    """The children of a gunicorn master; wait until there are ``expected`` of them."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pids = _children(master)
+        if len(pids) >= expected or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.1)
+
+
+def _children(master: int) -> list[int]:
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -107,6 +117,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int)
     parser.add_argument("--frameworks")
     args = parser.parse_args()
+    exit_on_sigterm()
     seconds = args.seconds or (1 if args.quick else 5)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")

@@ -88,10 +88,16 @@ def main() -> None:
                 call = table[fw][endpoint]
                 gc.collect()
                 t0 = time.perf_counter()
+                wrong = 0
                 for _ in range(n):
-                    client.generic(call.method, call.path, call.body, content_type=call.content_type or None,
-                                   HTTP_ACCEPT=call.accept)
+                    response = client.generic(call.method, call.path, call.body,
+                                              content_type=call.content_type or None, HTTP_ACCEPT=call.accept)
+                    wrong += response.status_code != call.status
                 elapsed = (time.perf_counter() - t0) / n
+                if wrong:
+                    # A rate limit or a broken view would be timed as a fast answer: refuse.
+                    raise SystemExit(f"{fw} {endpoint}: {wrong}/{n} answers were not {call.status} "
+                                     f"(last: {response.status_code} {response.content[:300]!r})")
                 this_round[fw] = elapsed
                 samples[fw][endpoint].append(elapsed)
                 if endpoint == "create":

@@ -34,7 +34,7 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from common import HERE, median, versions, write_json
+from common import HERE, exit_on_sigterm, median, versions, write_json
 from localserver import CountingServer, rate
 
 REPO = HERE.parent
@@ -277,7 +277,7 @@ class Services:
         try:
             from http_bench import worker_pids
 
-            pid = worker_pids(proc.pid)[0]
+            pid = worker_pids(proc.pid, expected=1)[0]
             # One small publish first, so the worker has loaded everything.
             self._put(PORT + 1, f"/datarouter/publish/{feed}/warm", basic, 4096)
             before = _status_kib(pid, "VmRSS")
@@ -347,6 +347,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", action="append", choices=("retry", "queuey", "datarouter"))
     args = parser.parse_args()
+    exit_on_sigterm()
     from http_bench import _LUA_DONE as done
 
     _LUA_DONE = done

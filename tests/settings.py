@@ -40,7 +40,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-WEBAPI_KIT: dict[str, object] = {}
+# The byte-for-byte djblets comparisons need the standard JSON encoder;
+# tests/webapi_kit/test_render_backends.py covers orjson.
+WEBAPI_KIT: dict[str, object] = {"JSON_BACKEND": "stdlib"}
 
 import tempfile
 

@@ -17,9 +17,11 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.datastructures import MultiValueDict
 
 from webapi_kit.conf import api_settings
@@ -111,8 +113,15 @@ class SessionAuthentication(Authentication):
     """The Django session, for browsers; unsafe methods must pass CSRF."""
 
     def authenticate(self, request: HttpRequest) -> Credentials | None:
-        # The underlying HttpRequest's user, set by AuthenticationMiddleware.
-        user = getattr(request, "user", None)
+        # The user AuthenticationMiddleware set, lazily. Without a session
+        # cookie nobody can be logged in: don't load a session to learn that.
+        user = request.__dict__.get("user")
+        if (
+            isinstance(user, SimpleLazyObject)
+            and user._wrapped is empty
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            return None
         if user is None or not user.is_authenticated:
             return None
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):

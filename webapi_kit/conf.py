@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_BODY_SIZE": 10 * 1024 * 1024,
     # Raw bodies larger than this are spooled to a temporary file.
     "RAW_BODY_MEMORY_LIMIT": 2 * 1024 * 1024,
+    # "auto": orjson when installed, else the standard library; "orjson"; "stdlib"
+    # (byte for byte djblets' spacing).
+    "JSON_BACKEND": "auto",
     # JSON request bodies nested deeper than this are refused with 400.
     "MAX_JSON_DEPTH": 32,
     # Policies applied to every resource that does not set its own.

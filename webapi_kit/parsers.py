@@ -391,7 +391,9 @@ def decode_json(text: str | bytes, *, max_depth: int | None = None) -> Any:
         # json's C scanner gives up near the interpreter's recursion limit;
         # anything that deep is far past any sane MAX_JSON_DEPTH.
         raise _TooDeep(_too_deep_message(limit)) from exc
-    if _depth_exceeds(value, limit):
+    # Nesting can only go as deep as there are opening brackets: most bodies
+    # need no walk at all.
+    if text.count("[") + text.count("{") > limit and _depth_exceeds(value, limit):
         raise _TooDeep(_too_deep_message(limit))
     return value
 

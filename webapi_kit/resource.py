@@ -22,7 +22,9 @@ templates, field getters) is computed once when the API is assembled.
 
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -54,7 +56,7 @@ from webapi_kit.errors import (
     ServiceUnavailable,
     WebAPIError,
 )
-from webapi_kit.fields import clean_fields, get_field_spec
+from webapi_kit.fields import FieldSpec, clean_fields, get_field_spec
 from webapi_kit.formats import Format, FormatTable
 from webapi_kit.links import Link, UriTemplate
 from webapi_kit.pagination import Page, PageRequest, paginate, parse_page_request
@@ -267,6 +269,7 @@ class WebAPIResource:
         }
 
         self._handlers: dict[Kind, dict[str, Callable[..., Any]]] = {"item": {}, "list": {}}
+        self._specs: dict[Callable[..., Any], FieldSpec | None] = {}
         allowed = {method.upper() for method in self.allowed_methods}
         # No model and no queryset of its own: the default handlers have nothing to serve.
         without_model = self.model is None and all(
@@ -283,6 +286,7 @@ class WebAPIResource:
                     handler = None
                 if method in allowed and handler is not None:
                     self._handlers[kind][method] = handler  # type: ignore[index]
+                    self._specs[handler] = get_field_spec(handler)
         self._allow: dict[Kind, str] = {}
         for kind in ("item", "list"):
             methods = list(self._handlers[kind])  # type: ignore[index]
@@ -296,6 +300,17 @@ class WebAPIResource:
         self._related: dict[str, Related] = {n: f for n, f in self.fields.items() if isinstance(f, Related)}
         self._field_getters: tuple[tuple[str, Callable[[Any, RequestContext], Any] | None], ...] = tuple(
             (field_name, getattr(self, f"serialize_{field_name}_field", None)) for field_name in self.fields
+        )
+        # Plain attributes only (no serialize_*_field, no Related): one
+        # attrgetter reads them all; anything else takes the general path.
+        self._field_names = tuple(self.fields)
+        self._read_fields: Callable[[Any], tuple[Any, ...]] | None = None
+        if self._field_names and not self._related and all(getter is None for _, getter in self._field_getters):
+            getter = operator.attrgetter(*self._field_names)
+            self._read_fields = getter if len(self._field_names) > 1 else (lambda obj: (getter(obj),))
+        self._child_links = tuple(
+            (child.name if child.singleton else child.name_plural, child.uri_name + "/")
+            for child in self.item_child_resources
         )
 
         child_parent_template = self.item_template if not self.singleton else self.list_template
@@ -379,10 +394,11 @@ class WebAPIResource:
             raise MethodNotAllowed(self._allow[kind].split(", ") if self._allow[kind] else ())
         self.check_permissions(request, method)
 
+        spec = self._specs[handler]
         if method == "GET":
-            data = self.clean_query(request, handler)
+            data = self.clean_query(request, spec)
         else:
-            data = self.clean_body(body, handler)
+            data = self.clean_body(body, spec)
 
         ctx = self.make_context(request, kind, kwargs, fmt, body)
         setattr(request, _CONTEXT_ATTR, ctx)
@@ -438,12 +454,11 @@ class WebAPIResource:
             if not permission.has_object_permission(request, self, method, obj):
                 raise self.permission_denied(request)
 
-    def clean_query(self, request: HttpRequest, handler: Callable[..., Any]) -> dict[str, Any]:
+    def clean_query(self, request: HttpRequest, spec: FieldSpec | None) -> dict[str, Any]:
         """Cleaned query parameters for a GET handler that declares fields.
 
         Undeclared parameters are ignored on GET (clients add cache busters).
         """
-        spec = get_field_spec(handler)
         if spec is None:
             return {}
         return clean_fields(
@@ -451,9 +466,8 @@ class WebAPIResource:
             allow_unknown=True, ignore=_RESERVED_QUERY,
         )
 
-    def clean_body(self, body: ParsedBody, handler: Callable[..., Any]) -> dict[str, Any]:
+    def clean_body(self, body: ParsedBody, spec: FieldSpec | None) -> dict[str, Any]:
         """Cleaned body fields; unknown ones are errors where fields are declared."""
-        spec = get_field_spec(handler)
         if spec is None:
             return {k: v for k, v in body.data.items() if k not in _RESERVED_BODY} | dict(body.files)
         # A QueryDict keeps every value of a repeated form field (List fields).
@@ -467,6 +481,10 @@ class WebAPIResource:
     ) -> RequestContext:
         query = request.GET
         data = body.data
+        template = self.item_template if kind == "item" else self.list_template
+        base_url = self.api.base_url(request, template, kwargs)
+        if not query and not data:  # the common case: nothing to look up
+            return RequestContext(request=request, format=fmt, base_url=base_url, kwargs=kwargs, body=body)
 
         def option(name: str) -> str | None:
             value = query.get(name)
@@ -475,11 +493,10 @@ class WebAPIResource:
                 value = raw if isinstance(raw, str) else None
             return value
 
-        template = self.item_template if kind == "item" else self.list_template
         return RequestContext(
             request=request,
             format=fmt,
-            base_url=self.api.base_url(request, template, kwargs),
+            base_url=base_url,
             kwargs=kwargs,
             expand=_name_set(option("expand")) or frozenset(),
             only_fields=_name_set(option("only-fields")),
@@ -690,16 +707,27 @@ class WebAPIResource:
         """Serialize a page; items share the list's URL instead of building their own."""
         if list_url is not None and self._item_is_list_plus_key:
             key = self.model_object_key
-            return [
-                self.serialize_object(obj, ctx, href=f"{list_url}{quote(str(getattr(obj, key)), safe='')}/")
-                for obj in objs
-            ]
+            return [self.serialize_object(obj, ctx, href=f"{list_url}{_segment(getattr(obj, key))}/") for obj in objs]
         return [self.serialize_object(obj, ctx) for obj in objs]
 
     def serialize_object(self, obj: Any, ctx: RequestContext, href: str | None = None) -> dict[str, Any]:
         """One object as a payload dict: its fields in order, then ``links``."""
         if href is None:
             href = self.get_href(obj, ctx)
+        if self._read_fields is not None and ctx.only_fields is None and ctx.only_links is None and not ctx.expand:
+            # The common case, kept cheap: one C call reads every field.
+            try:
+                item = dict(zip(self._field_names, self._read_fields(obj)))
+            except AttributeError:
+                pass
+            else:
+                links: dict[str, Link] = {"self": {"method": "GET", "href": href}}
+                for rel, method in self._item_link_methods:
+                    links[rel] = {"method": method, "href": href}
+                for rel, suffix in self._child_links:
+                    links[rel] = {"method": "GET", "href": href + suffix}
+                item["links"] = links
+                return item
         only = ctx.only_fields
         expand = ctx.expand
         data: dict[str, Any] = {}
@@ -728,7 +756,7 @@ class WebAPIResource:
                 continue
             data[field_name] = value
 
-        links: dict[str, Link] = {"self": {"method": "GET", "href": href}}
+        links = {"self": {"method": "GET", "href": href}}
         for rel, method in self._item_link_methods:
             links[rel] = {"method": method, "href": href}
         for child in self.item_child_resources:
@@ -777,14 +805,16 @@ class WebAPIResource:
         if self.model is None:
             raise NotImplementedError(f"{type(self).__name__} has no model; override get_queryset()")
         queryset = self.model._default_manager.all()
-        lookup = self._parent_lookup()
+        lookup = self._parent_lookup
         if lookup:
             queryset = queryset.filter(**{name: kwargs[var] for name, var in lookup})
         if is_list and self._related:
             queryset = queryset.select_related(*self._related)
         return queryset
 
+    @functools.cached_property
     def _parent_lookup(self) -> list[tuple[str, str]]:
+        """``(ORM lookup, URL variable)`` pairs that scope objects to their parents."""
         lookups: list[tuple[str, str]] = []
         path: list[str] = []
         resource: WebAPIResource = self
@@ -859,6 +889,11 @@ class WebAPIResource:
 
 def _is_true(value: str | None) -> bool:
     return value is not None and value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _segment(value: Any) -> str:
+    """A URL path segment for a key; integers (most keys) need no quoting."""
+    return str(value) if type(value) is int else quote(str(value), safe="")
 
 
 def _instances(*candidates: Sequence[Any] | None) -> tuple[Any, ...]:
