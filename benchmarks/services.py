@@ -158,7 +158,7 @@ class Services:
             stored += min(len(batch), size - stored)
         fill = time.monotonic() - t0
         total = Message.objects.filter(queue=queue).count()
-        self.row("queuey", f"filling the queue through the service layer (batches of 10 000)",
+        self.row("queuey", "filling the queue through the service layer (batches of 10 000)",
                  f"{total:,} messages in {fill:.0f} s ({total / fill:,.0f} messages/s)")
 
         # `since` values: the timestamps of 200 messages spread over the queue.

@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -43,7 +43,7 @@ from django.utils.cache import patch_vary_headers
 from webapi_kit import conditional
 from webapi_kit.authentication import Authentication
 from webapi_kit.conf import api_settings
-from webapi_kit.envelopes import Envelope, StatEnvelope
+from webapi_kit.envelopes import Envelope
 from webapi_kit.errors import (
     Conflict,
     DoesNotExist,
@@ -60,10 +60,10 @@ from webapi_kit.fields import FieldSpec, clean_fields, get_field_spec
 from webapi_kit.formats import Format, FormatTable
 from webapi_kit.links import Link, UriTemplate
 from webapi_kit.pagination import Page, PageRequest, paginate, parse_page_request
-from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser, ParsedBody, Parser, method_override, parse_body
+from webapi_kit.parsers import ParsedBody, Parser, method_override, parse_body
 from webapi_kit.permissions import Permission, is_authenticated
 from webapi_kit.relations import Related
-from webapi_kit.renderers import JSONRenderer, Renderer, XMLRenderer
+from webapi_kit.renderers import Renderer
 from webapi_kit.responses import APIResponse
 from webapi_kit.throttling import Throttle
 
@@ -359,7 +359,7 @@ class WebAPIResource:
         try:
             response = self._handle(request, kind, kwargs, fmt)
         except Exception as exc:  # noqa: BLE001 - every failure must answer in the API's format
-            response = self.error_response(request, self._as_api_error(request, exc), fmt)
+            response = self.error_response(request, self.handle_exception(request, exc), fmt)
         patch_vary_headers(response, ("Accept",))
         return response
 
@@ -643,7 +643,14 @@ class WebAPIResource:
         patch_vary_headers(response, ("Accept",))
         return response
 
-    def _as_api_error(self, request: HttpRequest, exc: Exception) -> WebAPIError:
+    def handle_exception(self, request: HttpRequest, exc: Exception) -> WebAPIError:
+        """The API error to answer with for an exception a step or handler raised.
+
+        Override to map a service layer's own exceptions (call ``super()``
+        for the rest). Database outages answer 503, integrity errors 409, a
+        missing object 404; anything else is logged and answers a 500 that
+        shows a traceback only under ``DEBUG``.
+        """
         if isinstance(exc, WebAPIError):
             return exc
         if isinstance(exc, ObjectDoesNotExist):

@@ -12,11 +12,10 @@ across the project's one API tree; their URLs do not.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from http import HTTPStatus
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q, QuerySet
@@ -28,7 +27,7 @@ from queuey.errors import QueueyError
 from queuey.models import Application, Message, Queue
 from queuey.native.authentication import ApplicationKeyAuthentication
 from queuey.timestamps import to_decimal
-from webapi_kit.errors import DoesNotExist, FieldError, NotLoggedIn, PermissionDenied
+from webapi_kit.errors import DoesNotExist, FieldError, PermissionDenied, WebAPIError
 from webapi_kit.fields import DateTime, Int, List, String
 from webapi_kit.fields import Decimal as DecimalField
 from webapi_kit.permissions import IsAuthenticated
@@ -44,29 +43,20 @@ def _caller(request: HttpRequest) -> Application | None:
     return auth if isinstance(auth, Application) else None
 
 
-def dialect_errors(handler: H) -> H:
-    """Turn the service layer's errors into the default dialect's."""
-
-    @functools.wraps(handler)
-    def wrapper(self: WebAPIResource, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return handler(self, request, *args, **kwargs)
-        except QueueyError as error:
-            msg = "; ".join(error.errors.values())
-            if error.status == HTTPStatus.NOT_FOUND:
-                raise DoesNotExist(msg) from None
-            if error.status == HTTPStatus.UNAUTHORIZED:
-                if _caller(request) is None:
-                    raise self.permission_denied(request) from None
-                raise PermissionDenied(msg) from None
-            raise FieldError({key: [text] for key, text in error.errors.items()}) from None
-
-    return cast(H, wrapper)
-
-
 class _QueueyResource(WebAPIResource):
     authentication_classes = (ApplicationKeyAuthentication,)
     permission_classes = (IsAuthenticated,)
+
+    def handle_exception(self, request: HttpRequest, exc: Exception) -> WebAPIError:
+        """The service layer's errors in the default dialect."""
+        if not isinstance(exc, QueueyError):
+            return super().handle_exception(request, exc)
+        msg = "; ".join(exc.errors.values())
+        if exc.status == HTTPStatus.NOT_FOUND:
+            return DoesNotExist(msg)
+        if exc.status == HTTPStatus.UNAUTHORIZED:
+            return self.permission_denied(request) if _caller(request) is None else PermissionDenied(msg)
+        return FieldError({key: [text] for key, text in exc.errors.items()})
 
 
 class MessageResource(_QueueyResource):
@@ -116,7 +106,6 @@ class MessageResource(_QueueyResource):
             raise DoesNotExist()
         return found
 
-    @dialect_errors
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Message:
         queue = self._queue(request, kwargs)
         item: dict[str, Any] = {"ttl": data.get("ttl"), "partition": data.get("partition")}
@@ -130,7 +119,6 @@ class MessageResource(_QueueyResource):
         (message,) = services.post_messages(_caller(request), queue.application.name, queue.name, [item], batch=False)
         return message
 
-    @dialect_errors
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         message = self.get_object(request, **kwargs)
         services.delete_messages(_caller(request), kwargs["application_name"], kwargs["queue_name"], message.key)
@@ -188,17 +176,14 @@ class QueueResource(_QueueyResource):
             raise DoesNotExist()
         return caller
 
-    @dialect_errors
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Queue:
         app = self._application(request, kwargs)
         return services.create_queue(app, app.name, _queue_input(data))
 
-    @dialect_errors
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Queue:
         queue = self.get_object(request, **kwargs)
         return services.update_queue(_caller(request), queue.application.name, queue.name, _queue_input(data))
 
-    @dialect_errors
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         queue = self.get_object(request, **kwargs)
         services.delete_queue(_caller(request), queue.application.name, queue.name)
@@ -224,7 +209,7 @@ class ApplicationResource(_QueueyResource):
     """The caller's own application (the only one it can see)."""
 
     name = "queuey_application"
-    uri_name = "applications"
+    uri_name = "queuey/applications"
     uri_object_key = "application_name"
     uri_object_key_regex = r"[A-Za-z0-9_.\-]+"
     model_object_key = "name"

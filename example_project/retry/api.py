@@ -1,6 +1,6 @@
 """The retry service's resources in the /api/ tree (webapi_kit's default dialect).
 
-``/api/retry-requests/`` lists the caller's requests (paged, ``?state=``),
+``/api/retry/requests/`` lists the caller's requests (paged, ``?state=``),
 accepts new ones (``POST``, the seed's body), and each item links to its
 ``attempts/``; ``DELETE`` on an item cancels it. The caller is the owner
 named by the ``X-Owner-ID`` header, as on the native surface; without it the
@@ -94,6 +94,7 @@ class RetryRequestResource(_OwnedResource):
     """A request handed over for retrying, and where it stands."""
 
     name = "retry_request"
+    uri_name = "retry/requests"
     model = RetryRequest
     fields = {
         "id": Int("The request's ID."),

@@ -24,7 +24,6 @@ cannot hide a difference.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 

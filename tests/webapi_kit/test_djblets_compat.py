@@ -23,7 +23,6 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.test.utils import override_settings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import decimal
 import enum
 import json
 import uuid

@@ -13,10 +13,9 @@ both queue and message operations, which take different bodies.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 
@@ -47,19 +46,11 @@ class _SeedError(WebAPIError):
         self.status = error.status
 
 
-def seed_errors(handler: H) -> H:
-    """Turn the service layer's errors into the seed's error bodies."""
-
-    @functools.wraps(handler)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return handler(*args, **kwargs)
-        except QueueyError as error:
-            if error.status == HTTPStatus.BAD_REQUEST or len(error.errors) != 1:
-                raise FieldError({key: [msg] for key, msg in error.errors.items()}) from None
-            raise _SeedError(error) from None
-
-    return cast(H, wrapper)
+def seed_error(error: QueueyError) -> WebAPIError:
+    """The service layer's error as the seed's error body."""
+    if error.status == HTTPStatus.BAD_REQUEST or len(error.errors) != 1:
+        return FieldError({key: [msg] for key, msg in error.errors.items()})
+    return _SeedError(error)
 
 
 def caller(request: HttpRequest) -> Application | None:
@@ -93,6 +84,11 @@ class _SeedResource(WebAPIResource):
     singleton = True
     uri_regexes = _REGEXES
 
+    def handle_exception(self, request: HttpRequest, exc: Exception) -> WebAPIError:
+        if isinstance(exc, QueueyError):
+            return seed_error(exc)
+        return super().handle_exception(request, exc)
+
 
 class ApplicationQueuesResource(_SeedResource):
     """``/v1/{application}``: the application's queues."""
@@ -103,7 +99,6 @@ class ApplicationQueuesResource(_SeedResource):
     item_handlers = {"GET": "list_queues", "POST": "create_queue"}
     parsers = (FormParser(), MultiPartParser(), JSONParser())
 
-    @seed_errors
     def list_queues(self, request: HttpRequest, data: Mapping[str, Any], application: str) -> APIResponse:
         params = request.GET
         listings = services.list_queues(caller(request), application, params)
@@ -127,7 +122,6 @@ class ApplicationQueuesResource(_SeedResource):
             queues.append(item)
         return APIResponse({"queues": queues})
 
-    @seed_errors
     def create_queue(self, request: HttpRequest, data: Mapping[str, Any], application: str) -> APIResponse:
         queue = services.create_queue(caller(request), application, data)
         return APIResponse(queue_fields(queue), status=HTTPStatus.CREATED)
@@ -144,12 +138,10 @@ class QueueResource(_SeedResource):
     # or the form-encoded queue settings (PUT).
     parsers = (JSONParser(), RawBodyParser())
 
-    @seed_errors
     def get_messages(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
         messages = services.read_messages(caller(request), application, queue_name, request.GET)
         return APIResponse({"messages": [message_fields(m) for m in messages]})
 
-    @seed_errors
     def post_messages(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
         if RAW_BODY_KEY in data or not data:
             items: list[Mapping[str, Any]] = [
@@ -171,12 +163,10 @@ class QueueResource(_SeedResource):
         payload = [{"key": p.message_id, "timestamp": to_decimal(p.timestamp), "partition": p.partition} for p in posted]
         return APIResponse({"messages": payload}, status=HTTPStatus.CREATED)
 
-    @seed_errors
     def update_queue(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
         queue = services.update_queue(caller(request), application, queue_name, form_fields(data))
         return APIResponse(queue_fields(queue))
 
-    @seed_errors
     def delete_queue(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
         services.delete_queue(caller(request), application, queue_name)
         return APIResponse({})
@@ -198,14 +188,12 @@ class MessagesByIdResource(_SeedResource):
     item_handlers = {"GET": "get_messages", "PUT": "put_messages", "DELETE": "delete_messages"}
     parsers = (RawBodyParser(),)
 
-    @seed_errors
     def get_messages(
         self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str, message_ids: str
     ) -> APIResponse:
         messages = services.get_messages_by_keys(caller(request), application, queue_name, message_ids)
         return APIResponse({"messages": [message_fields(m) for m in messages]})
 
-    @seed_errors
     def put_messages(
         self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str, message_ids: str
     ) -> APIResponse:
@@ -220,7 +208,6 @@ class MessagesByIdResource(_SeedResource):
         )
         return APIResponse({})
 
-    @seed_errors
     def delete_messages(
         self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str, message_ids: str
     ) -> APIResponse:

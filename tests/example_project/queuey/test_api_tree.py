@@ -39,18 +39,18 @@ def test_browse_by_links_from_the_root(client: Client, seed: Seed, app: App, oth
 
 def test_other_applications_are_invisible(client: Client, seed: Seed, app: App, other_app: App) -> None:
     seed.form("POST", f"/v1/{app.name}", {"queue_name": "q"}, **app.auth)
-    for url in [f"/api/applications/{app.name}/", f"/api/applications/{app.name}/queues/",
-                f"/api/applications/{app.name}/queues/q/", f"/api/applications/{app.name}/queues/q/messages/"]:
+    for url in [f"/api/queuey/applications/{app.name}/", f"/api/queuey/applications/{app.name}/queues/",
+                f"/api/queuey/applications/{app.name}/queues/q/", f"/api/queuey/applications/{app.name}/queues/q/messages/"]:
         response = client.get(url, **other_app.auth)
         assert response.status_code == 404, url
-    response = client.post(f"/api/applications/{app.name}/queues/", {"name": "x"}, **other_app.auth)
+    response = client.post(f"/api/queuey/applications/{app.name}/queues/", {"name": "x"}, **other_app.auth)
     assert response.status_code == 404
-    assert client.get("/api/applications/").status_code == 401
-    assert client.get("/api/applications/", HTTP_AUTHORIZATION="Application nope").status_code == 401
+    assert client.get("/api/queuey/applications/").status_code == 401
+    assert client.get("/api/queuey/applications/", HTTP_AUTHORIZATION="Application nope").status_code == 401
 
 
 def test_create_update_delete_queue(client: Client, app: App) -> None:
-    base = f"/api/applications/{app.name}/queues/"
+    base = f"/api/queuey/applications/{app.name}/queues/"
     response = client.post(base, {"name": "jobs", "partitions": "2", "principles": "app:notifications"}, **app.auth)
     assert response.status_code == 201, response.content
     assert body(response)["queuey_queue"]["principles"] == ["app:notifications"]
@@ -64,7 +64,7 @@ def test_create_update_delete_queue(client: Client, app: App) -> None:
 
 def test_post_messages_by_multipart_field_file_and_json(client: Client, seed: Seed, app: App) -> None:
     seed.form("POST", f"/v1/{app.name}", {"queue_name": "q", "partitions": "2"}, **app.auth)
-    url = f"/api/applications/{app.name}/queues/q/messages/"
+    url = f"/api/queuey/applications/{app.name}/queues/q/messages/"
     field = client.post(url, {"body": "from a field", "partition": "2", "ttl": "60"}, **app.auth)
     assert field.status_code == 201, field.content
     assert body(field)["queuey_message"]["partition"] == 2
@@ -85,6 +85,6 @@ def test_post_messages_by_multipart_field_file_and_json(client: Client, seed: Se
 def test_delete_message(client: Client, seed: Seed, app: App) -> None:
     seed.form("POST", f"/v1/{app.name}", {"queue_name": "q"}, **app.auth)
     key = body(seed.raw("POST", f"/v1/{app.name}/q", "x", **app.auth))["messages"][0]["key"]
-    url = f"/api/applications/{app.name}/queues/q/messages/1:{key}/"
+    url = f"/api/queuey/applications/{app.name}/queues/q/messages/1:{key}/"
     assert client.delete(url, **app.auth).status_code == 204
     assert client.get(url, **app.auth).status_code == 404

@@ -49,7 +49,7 @@ def test_reachable_from_the_root_by_links(client: Client) -> None:
     _, item = _get(client, item_links["self"]["href"])
     _, attempts = _get(client, item["retry_request"]["links"]["retry_attempts"]["href"])
 
-    assert item_links["delete"] == {"method": "DELETE", "href": f"http://testserver/api/retry-requests/{request.pk}/"}
+    assert item_links["delete"] == {"method": "DELETE", "href": f"http://testserver/api/retry/requests/{request.pk}/"}
     assert item["stat"] == "ok"
     assert attempts["stat"] == "ok"
     assert [a["index"] for a in attempts["retry_attempts"]] == [0]
@@ -57,7 +57,7 @@ def test_reachable_from_the_root_by_links(client: Client) -> None:
 
 def test_item_payload(client: Client) -> None:
     request = _make()
-    status, data = _get(client, f"/api/retry-requests/{request.pk}/")
+    status, data = _get(client, f"/api/retry/requests/{request.pk}/")
 
     assert status == 200
     item = data["retry_request"]
@@ -80,18 +80,18 @@ def test_list_is_paged_and_filtered_by_state(client: Client) -> None:
     done = _make(state=State.SUCCEEDED)
     _make(owner="other")
 
-    _, everything = _get(client, "/api/retry-requests/")
+    _, everything = _get(client, "/api/retry/requests/")
     assert [r["id"] for r in everything["retry_requests"]] == [done.pk, pending.pk]
     assert everything["total_results"] == 2
 
-    _, succeeded = _get(client, "/api/retry-requests/?state=succeeded")
+    _, succeeded = _get(client, "/api/retry/requests/?state=succeeded")
     assert [r["id"] for r in succeeded["retry_requests"]] == [done.pk]
 
-    _, page = _get(client, "/api/retry-requests/?max-results=1")
+    _, page = _get(client, "/api/retry/requests/?max-results=1")
     assert [r["id"] for r in page["retry_requests"]] == [done.pk]
-    assert page["links"]["next"]["href"] == "http://testserver/api/retry-requests/?start=1&max-results=1"
+    assert page["links"]["next"]["href"] == "http://testserver/api/retry/requests/?start=1&max-results=1"
 
-    status, bad = _get(client, "/api/retry-requests/?state=lost")
+    status, bad = _get(client, "/api/retry/requests/?state=lost")
     assert status == 400
     assert bad["err"]["code"] == 105
     assert "state" in bad["fields"]
@@ -107,7 +107,7 @@ def test_attempts_child_list(client: Client) -> None:
         request=request, index=1, scheduled_at=now, started_at=now, finished_at=now, duration=2.0, error="timeout: x"
     )
 
-    status, data = _get(client, f"/api/retry-requests/{request.pk}/attempts/")
+    status, data = _get(client, f"/api/retry/requests/{request.pk}/attempts/")
 
     assert status == 200
     assert [(a["index"], a["status_code"], a["error"], a["duration"]) for a in data["retry_attempts"]] == [
@@ -115,7 +115,7 @@ def test_attempts_child_list(client: Client) -> None:
         (1, None, "timeout: x", 2.0),
     ]
     attempt_id = data["retry_attempts"][0]["id"]
-    status, one = _get(client, f"/api/retry-requests/{request.pk}/attempts/{attempt_id}/")
+    status, one = _get(client, f"/api/retry/requests/{request.pk}/attempts/{attempt_id}/")
     assert (status, one["retry_attempt"]["status_code"]) == (200, 500)
 
 
@@ -125,20 +125,20 @@ def test_an_owner_never_sees_another_owners_requests(client: Client) -> None:
         request=theirs, index=0, scheduled_at=theirs.accepted_at, started_at=theirs.accepted_at
     )
     for url in (
-        f"/api/retry-requests/{theirs.pk}/",
-        f"/api/retry-requests/{theirs.pk}/attempts/",
-        f"/api/retry-requests/{theirs.pk}/attempts/{attempt.pk}/",
+        f"/api/retry/requests/{theirs.pk}/",
+        f"/api/retry/requests/{theirs.pk}/attempts/",
+        f"/api/retry/requests/{theirs.pk}/attempts/{attempt.pk}/",
     ):
         status, data = _get(client, url)
         assert (status, data["err"]["code"]) == (404, 100), url
-    response = client.delete(f"/api/retry-requests/{theirs.pk}/", **OWNER)
+    response = client.delete(f"/api/retry/requests/{theirs.pk}/", **OWNER)
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.state == State.PENDING
 
 
 def test_without_owner_header_the_answer_is_401_with_a_challenge(client: Client) -> None:
-    response = client.get("/api/retry-requests/")
+    response = client.get("/api/retry/requests/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "X-Owner-ID"
     assert json.loads(response.content)["err"] == {
@@ -149,7 +149,7 @@ def test_without_owner_header_the_answer_is_401_with_a_challenge(client: Client)
 def test_cancel_by_delete(client: Client) -> None:
     request = _make()
 
-    response = client.delete(f"/api/retry-requests/{request.pk}/", **OWNER)
+    response = client.delete(f"/api/retry/requests/{request.pk}/", **OWNER)
 
     assert response.status_code == 200
     assert json.loads(response.content)["retry_request"]["state"] == "cancelled"
@@ -157,14 +157,14 @@ def test_cancel_by_delete(client: Client) -> None:
     assert (request.state, request.next_due_at) == (State.CANCELLED, None)
     assert request.finished_at is not None
     # Again: still cancelled, still 200.
-    assert client.delete(f"/api/retry-requests/{request.pk}/", **OWNER).status_code == 200
+    assert client.delete(f"/api/retry/requests/{request.pk}/", **OWNER).status_code == 200
 
 
 @pytest.mark.parametrize("state", [State.SUCCEEDED, State.GAVE_UP])
 def test_cancelling_a_finished_request_is_a_conflict(client: Client, state: str) -> None:
     request = _make(state=state)
 
-    response = client.delete(f"/api/retry-requests/{request.pk}/", **OWNER)
+    response = client.delete(f"/api/retry/requests/{request.pk}/", **OWNER)
 
     assert response.status_code == 409
     body = json.loads(response.content)
@@ -174,15 +174,15 @@ def test_cancelling_a_finished_request_is_a_conflict(client: Client, state: str)
 
 def test_create_through_the_api_shares_the_native_rules(client: Client, settings: Any) -> None:
     body = {"intervals": [5], "request": {"url": URL, "method": "PUT", "headers": {"X-B": ["c"]}, "body": "x"}}
-    response = client.post("/api/retry-requests/", json.dumps(body), content_type="application/json", **OWNER)
+    response = client.post("/api/retry/requests/", json.dumps(body), content_type="application/json", **OWNER)
 
     assert response.status_code == 201
     created = RetryRequest.objects.get()
-    assert response["Location"] == f"http://testserver/api/retry-requests/{created.pk}/"
+    assert response["Location"] == f"http://testserver/api/retry/requests/{created.pk}/"
     assert (created.owner_id, created.method, created.headers, bytes(created.body)) == ("1234", "PUT", [["X-B", "c"]], b"x")
 
     bad = client.post(
-        "/api/retry-requests/", json.dumps({"intervals": [], "request": {"url": "x"}}),
+        "/api/retry/requests/", json.dumps({"intervals": [], "request": {"url": "x"}}),
         content_type="application/json", **OWNER,
     )
     assert bad.status_code == 400
@@ -193,7 +193,7 @@ def test_create_through_the_api_shares_the_native_rules(client: Client, settings
     }
 
     settings.RETRY_LIMIT_COUNT = 1
-    limited = client.post("/api/retry-requests/", json.dumps(body), content_type="application/json", **OWNER)
+    limited = client.post("/api/retry/requests/", json.dumps(body), content_type="application/json", **OWNER)
     assert limited.status_code == 429
     assert json.loads(limited.content)["err"]["msg"] == "Only 1 requests are allowed per owner per 30 minutes"
     assert "Retry-After" in limited

@@ -71,7 +71,7 @@ def test_end_to_end_500_500_200(client: Client, target_server: TargetServer, run
         assert seen.header_values("Content-Type") == ["application/json"]
         assert abs(seen.at - accepted - offset) <= TOLERANCE, (offset, seen.at - accepted)
 
-    item = json.loads(client.get(f"/api/retry-requests/{request.pk}/", HTTP_X_OWNER_ID="1234").content)
+    item = json.loads(client.get(f"/api/retry/requests/{request.pk}/", HTTP_X_OWNER_ID="1234").content)
     assert item["retry_request"]["state"] == "succeeded"
     attempts = json.loads(client.get(item["retry_request"]["links"]["retry_attempts"]["href"], HTTP_X_OWNER_ID="1234").content)
     assert [(a["index"], a["status_code"], a["error"]) for a in attempts["retry_attempts"]] == [
@@ -153,7 +153,7 @@ def test_cancel_stops_further_attempts(client: Client, target_server: TargetServ
     target_server.wait_for(1)
     wait_until(lambda: RetryRequest.objects.get(pk=request.pk).next_attempt == 1)
 
-    response = client.delete(f"/api/retry-requests/{request.pk}/", HTTP_X_OWNER_ID="1234")
+    response = client.delete(f"/api/retry/requests/{request.pk}/", HTTP_X_OWNER_ID="1234")
     time.sleep(2.5)  # past the second interval
 
     assert response.status_code == 200
