@@ -88,7 +88,8 @@ def render_report(results: dict[str, Any]) -> str:
         "# webapi_kit benchmarks",
         "",
         f"Run {results['started']} – {results['finished']}{' (--quick)' if results['quick'] else ''}, "
-        f"CPU: {machine['cpu']} × {machine['cores']} cores, {machine['platform']}.",
+        f"CPU: {machine['cpu']} × {machine['cores']} cores, {machine['platform']}; "
+        f"checkout {results.get('git', 'unknown')}.",
         "Command: `python benchmarks/run.py" + (" --quick" if results["quick"] else "") + "`. "
         "Frameworks are interleaved round by round in one run; compare within a table, not across runs.",
         "",

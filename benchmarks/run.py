@@ -106,6 +106,18 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def git_state() -> str:
+    """The checkout's commit, and whether webapi_kit has uncommitted changes (read-only git)."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "webapi_kit"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit}{' + uncommitted changes in webapi_kit/' if dirty else ''}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer requests and shorter runs (a couple of minutes)")
@@ -127,6 +139,7 @@ def main() -> int:
     results: dict = {
         "started": datetime.datetime.now().isoformat(timespec="seconds"),
         "quick": args.quick,
+        "git": git_state(),
         "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "platform": platform.platform()},
         "envs": {},
     }

@@ -230,9 +230,20 @@ class WebAPIResource:
         if self._assembled:
             raise ValueError(f"{self!r} is mounted twice; create one instance per position in the tree")
         self._assembled = True
-        cls = type(self)
         self.api = api
         self.parent = parent
+        self._assemble_policies(api)
+        self._assemble_urls(list_template)
+        self._assemble_handlers()
+        self._assemble_serialization()
+        child_parent_template = self.list_template if self.singleton else self.item_template
+        for child in self.item_child_resources:
+            child._assemble(api, self, child_parent_template.join(child.uri_name + "/"))
+        for child in self.list_child_resources:
+            child._assemble(api, self, self.list_template.join(child.uri_name + "/"))
+
+    def _assemble_policies(self, api: API) -> None:
+        """Envelope, formats, parsers and the auth/permission/throttle objects."""
         self.envelope = self.envelope or api.envelope
         vendor = self.mimetype_vendor or api.mimetype_vendor
         renderers = tuple(self.renderers or api.renderers)
@@ -247,53 +258,55 @@ class WebAPIResource:
         self._throttles: tuple[Throttle, ...] = _instances(
             self.throttle_classes, api.throttle_classes, api_settings.THROTTLE_CLASSES
         )
+        self.formats: dict[str, FormatTable] = {
+            "item": FormatTable.for_names(renderers, vendor, self.item_mimetype_name or self.name),
+            "list": FormatTable.for_names(renderers, vendor, self.list_mimetype_name or self.name_plural),
+            "error": FormatTable.for_names(renderers, vendor, "error"),
+        }
 
+    def _assemble_urls(self, list_template: UriTemplate) -> None:
         self.list_template = UriTemplate(self.list_path) if self.list_path is not None else list_template
+        key = "{%s}/" % self.uri_object_key
         if self.item_path is not None:
             self.item_template = UriTemplate(self.item_path)
         elif self.singleton:
             self.item_template = self.list_template
         else:
-            self.item_template = self.list_template.join("{%s}/" % self.uri_object_key)
+            self.item_template = self.list_template.join(key)
         # The common case builds an item's URL by appending its key to the list's.
-        self._item_is_list_plus_key = self.item_template.template == (
-            self.list_template.template + "{%s}/" % self.uri_object_key
-        )
+        self._item_is_list_plus_key = self.item_template.template == self.list_template.template + key
 
-        item_name = self.item_mimetype_name or self.name
-        list_name = self.list_mimetype_name or self.name_plural
-        self.formats: dict[str, FormatTable] = {
-            "item": FormatTable.for_names(renderers, vendor, item_name),
-            "list": FormatTable.for_names(renderers, vendor, list_name),
-            "error": FormatTable.for_names(renderers, vendor, "error"),
-        }
-
+    def _assemble_handlers(self) -> None:
+        """Which handler answers which method where, and the ``Allow`` values."""
+        cls = type(self)
         self._handlers: dict[Kind, dict[str, Callable[..., Any]]] = {"item": {}, "list": {}}
         self._specs: dict[Callable[..., Any], FieldSpec | None] = {}
         allowed = {method.upper() for method in self.allowed_methods}
-        # No model and no queryset of its own: the default handlers have nothing to serve.
+        # The default handlers work over ``model``; without a model (and no
+        # queryset of its own) a resource answers only what it implements.
         without_model = self.model is None and all(
             getattr(cls, hook) is getattr(WebAPIResource, hook) for hook in ("get_queryset", "get_object")
         )
-        for kind, mapping in (("item", self.item_handlers), ("list", self.list_handlers)):
+        kinds: tuple[tuple[Kind, Mapping[str, str]], ...] = (("item", self.item_handlers), ("list", self.list_handlers))
+        for kind, mapping in kinds:
             if self.singleton and kind == "list":
                 continue
             for method, attr in mapping.items():
                 handler = getattr(self, attr, None)
                 if without_model and getattr(cls, attr, None) is getattr(WebAPIResource, attr, None):
-                    # The default handlers work over ``model``; without one a
-                    # resource answers only what it implements itself.
                     handler = None
                 if method in allowed and handler is not None:
-                    self._handlers[kind][method] = handler  # type: ignore[index]
+                    self._handlers[kind][method] = handler
                     self._specs[handler] = get_field_spec(handler)
         self._allow: dict[Kind, str] = {}
-        for kind in ("item", "list"):
-            methods = list(self._handlers[kind])  # type: ignore[index]
+        for kind, _ in kinds:
+            methods = list(self._handlers[kind])
             if "GET" in methods:
-                methods[methods.index("GET") + 1 : methods.index("GET") + 1] = ["HEAD"]
-            self._allow[kind] = ", ".join([*methods, "OPTIONS"]) if methods else ""  # type: ignore[index]
+                methods.insert(methods.index("GET") + 1, "HEAD")
+            self._allow[kind] = ", ".join([*methods, "OPTIONS"]) if methods else ""
 
+    def _assemble_serialization(self) -> None:
+        """Field getters and link recipes, so serializing an item does no lookups."""
         self._item_link_methods = tuple(
             (rel, method) for rel, method in (("update", "PUT"), ("delete", "DELETE")) if method in self._handlers["item"]
         )
@@ -312,12 +325,6 @@ class WebAPIResource:
             (child.name if child.singleton else child.name_plural, child.uri_name + "/")
             for child in self.item_child_resources
         )
-
-        child_parent_template = self.item_template if not self.singleton else self.list_template
-        for child in self.item_child_resources:
-            child._assemble(api, self, child_parent_template.join(child.uri_name + "/"))
-        for child in self.list_child_resources:
-            child._assemble(api, self, self.list_template.join(child.uri_name + "/"))
 
     def _resolve(self, registry: dict[str, WebAPIResource]) -> None:
         for related in self._related.values():
@@ -516,7 +523,7 @@ class WebAPIResource:
             current = set()
             for row in self.formats["item"].formats:
                 item = self.serialize_object(obj, replace(plain, format=row))
-                body = self.render(self.envelope_item(item, row), row)
+                body = row.renderer.render(self.get_envelope().item(self, item))
                 current.add(conditional.etag_for(body))
             if not conditional.if_match_passes(if_match, current):
                 raise PreconditionFailed()
@@ -541,7 +548,7 @@ class WebAPIResource:
         if isinstance(result, Page):
             return self._conditional(ctx, self.page_response(ctx, result), None)
         item = self.serialize_object(result, ctx)
-        body = self.render(self.envelope_item(item, fmt), fmt)
+        body = fmt.renderer.render(self.get_envelope().item(self, item))
         if kind == "list" and method == "POST":
             # The new object is an item: labelled with the item type, not the list's.
             item_type = self.formats["item"].for_renderer(fmt.renderer).content_type
@@ -552,7 +559,11 @@ class WebAPIResource:
         last_modified = self.get_last_modified(result)
         if last_modified is not None:
             response["Last-Modified"] = conditional.format_http_date(last_modified)
-        return self._conditional(ctx, response, last_modified) if method == "GET" else response
+        if method == "GET":
+            return self._conditional(ctx, response, last_modified)
+        # The new version's tag, so a client can chain If-Match updates.
+        response["ETag"] = conditional.etag_for(body)
+        return response
 
     def page_response(self, ctx: RequestContext, page: Page) -> HttpResponse:
         fmt = ctx.format
@@ -567,16 +578,9 @@ class WebAPIResource:
             links[child.name_plural] = {"method": "GET", "href": list_url + child.uri_name + "/"}
         items = self.serialize_list(page.items, ctx, list_url)
         data = self.get_envelope().page(self, items, links=links, total_results=page.total_results)
-        response = self._content_response(self.render(data, fmt), fmt.content_type, HTTPStatus.OK)
+        response = self._content_response(fmt.renderer.render(data), fmt.content_type, HTTPStatus.OK)
         response["Item-Content-Type"] = self.formats["item"].for_renderer(fmt.renderer).content_type
         return response
-
-    def envelope_item(self, item: dict[str, Any], fmt: Format) -> Any:
-        return self.get_envelope().item(self, item)
-
-    @staticmethod
-    def render(data: Any, fmt: Format) -> bytes:
-        return fmt.renderer.render(data)
 
     def get_envelope(self) -> Envelope:
         assert self.envelope is not None
@@ -625,10 +629,8 @@ class WebAPIResource:
     def _options_response(self, kind: Kind) -> HttpResponse:
         if not self._allow[kind]:
             raise MethodNotAllowed(())
-        response = HttpResponse(status=HTTPStatus.OK)
-        del response["Content-Type"]
+        response = self._empty_response(HTTPStatus.OK)
         response["Allow"] = self._allow[kind]
-        response["Content-Length"] = "0"
         return response
 
     def error_response(self, request: HttpRequest, error: WebAPIError, fmt: Format) -> HttpResponse:

@@ -208,3 +208,20 @@ def test_date_helpers_ignore_bad_dates(author: Author) -> None:
     assert if_modified_since_passes("garbage", author.timestamp)
     assert if_unmodified_since_passes("garbage", author.timestamp)
     assert if_modified_since_passes(http_date(0), None)
+
+
+@pytest.mark.parametrize("name,accept", FORMATS)
+def test_a_put_answers_the_new_versions_etag_so_updates_chain(api: Client, author: Author, name: str, accept: str) -> None:
+    first = api.get(url(author), HTTP_ACCEPT=accept)["ETag"]
+    updated = put(api, author, {"bio": "Tehanu"}, accept, HTTP_IF_MATCH=first)
+    assert updated.status_code == 200
+    assert updated["ETag"] == etag_for(updated.content)
+    # The next update needs no GET in between: the PUT's tag is current...
+    chained = put(api, author, {"bio": "The Other Wind"}, accept, HTTP_IF_MATCH=updated["ETag"])
+    assert chained.status_code == 200
+    assert api.get(url(author), HTTP_ACCEPT=accept)["ETag"] == chained["ETag"]
+    # ...and the first tag is stale.
+    stale = put(api, author, {"bio": "lost update"}, accept, HTTP_IF_MATCH=first)
+    assert stale.status_code == 412
+    author.refresh_from_db()
+    assert author.bio == "The Other Wind"
