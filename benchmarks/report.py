@@ -51,7 +51,7 @@ def _inprocess(data: dict[str, Any], extra: dict[str, Any] | None) -> list[str]:
 
 def _http(data: dict[str, Any]) -> list[str]:
     lines = [
-        f"gunicorn, {data['workers']} sync workers per framework, `{data['wrk']}` with 1 thread and "
+        f"gunicorn, {data['workers']} sync workers per framework, `{data['wrk'].split(' Copyright')[0]}` with 1 thread and "
         f"{data['connections']} connections, {data['seconds']} s per run, {data['rounds']} rounds. "
         "Cell = median requests/s (× median per-round ratio to the plain view) and median p50 / p99 latency; "
         "RSS = largest worker VmRSS seen.",
@@ -118,6 +118,10 @@ def render_report(results: dict[str, Any]) -> str:
         if "profile" in parts:
             t = parts["profile"]["timings_us"]
             out += [f"Profile of webapi_kit's list of 25 (JSON): `benchmarks/results/profile-webapi_kit.txt` "
+                    f"(unprofiled: plain {t['plain']:,.0f} µs, webapi_kit {t['webapi_kit']:,.0f} µs per request).", ""]
+        if "profile_xml" in parts:
+            t = parts["profile_xml"]["timings_us"]
+            out += [f"Profile of webapi_kit's list of 25 (XML): `benchmarks/results/profile-webapi_kit-list_xml.txt` "
                     f"(unprofiled: plain {t['plain']:,.0f} µs, webapi_kit {t['webapi_kit']:,.0f} µs per request).", ""]
         if "services" in parts:
             out += ["### Example project services", ""]

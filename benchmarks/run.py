@@ -14,8 +14,9 @@ a timestamped copy:
 
 Parts: ``inprocess`` (django.test.Client), ``http`` (gunicorn + wrk),
 ``services`` (the example project's retry, queuey and datarouter) and
-``profile`` (cProfile / pyinstrument of webapi_kit's list of 25, written to
-``results/profile-webapi_kit.txt``).
+``profile`` (cProfile / pyinstrument of webapi_kit's list of 25, JSON and
+XML, written to ``results/profile-webapi_kit.txt`` and
+``results/profile-webapi_kit-list_xml.txt``).
 """
 
 from __future__ import annotations
@@ -160,6 +161,8 @@ def main() -> int:
         if "profile" in parts and name == "dj52":
             log(f"{name}: profiling webapi_kit's list of 25 (JSON)")
             env_result["profile"] = run_part(python, "profile_webapi_kit", mode)
+            log(f"{name}: profiling webapi_kit's list of 25 (XML)")
+            env_result["profile_xml"] = run_part(python, "profile_webapi_kit", [*mode, "--endpoint", "list_xml"])
         if "services" in parts and name == "dj52":
             log(f"{name}: service benchmarks")
             env_result["services"] = run_part(python, "services", mode)

@@ -91,29 +91,6 @@ html_theme_options = {
 
 # -- Docstring touch-ups -----------------------------------------------------
 
-
-def _join_continued_terms(app, what, name, obj, options, lines):
-    """Join a definition-list term that a docstring wraps over two lines.
-
-    reST wants a term on one line; a line ending in `` /`` followed by a line
-    at the same indentation is one term written across two
-    (``WebAPIResource``'s list of policy attributes).
-    """
-    index = 0
-    while index < len(lines) - 1:
-        line, following = lines[index], lines[index + 1]
-        indent = len(line) - len(line.lstrip())
-        if (
-            line.rstrip().endswith(" /")
-            and following.strip()
-            and len(following) - len(following.lstrip()) == indent
-        ):
-            lines[index] = line.rstrip() + " " + following.strip()
-            del lines[index + 1]
-            continue
-        index += 1
-
-
 _BUILTIN_NAMES = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 
@@ -165,7 +142,6 @@ def _reread_index(app, env, added, changed, removed):
 
 
 def setup(app):
-    app.connect("autodoc-process-docstring", _join_continued_terms)
     app.connect("doctree-read", _unlink_builtins)
     app.connect("source-read", _check_settings_documented)
     app.connect("source-read", _services_when_present)

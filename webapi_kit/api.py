@@ -151,7 +151,8 @@ class API:
         """
         path = request.path
         prefix = None
-        for relative in (template.expand(dict(kwargs)), template.template.format_map(dict(kwargs))):
+        # ``request.path`` is decoded, so the plain expansion matches first.
+        for relative in (template.template.format_map(kwargs), template.expand(dict(kwargs))):
             if path.endswith(relative):
                 prefix = path[: len(path) - len(relative)]
                 break

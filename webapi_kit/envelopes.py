@@ -78,7 +78,7 @@ class StatEnvelope(Envelope):
 class StatusEnvelope(Envelope):
     """``{"status": "ok", ...}`` / ``{"status": "error", "error_msg": {...}}``.
 
-    A field error shows each bad field with its first message; any other
+    A field error shows each bad field with its messages joined by ``; ``; any other
     error shows under the key ``extra["error_key"]`` when the raiser named
     one, else under its ``type``.
     """

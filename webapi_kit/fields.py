@@ -4,12 +4,13 @@ A handler declares the fields it takes; the resource cleans the request's
 values before calling it and answers one ``FieldError`` listing every bad
 field, in djblets' words::
 
-    class AuthorResource(Resource):
+    class AuthorResource(WebAPIResource):
         @request_fields(
             required={"name": String("The author's name", blank=False)},
             optional={"birth_year": Int("Year of birth", min_value=0)},
         )
-        def create(self, request, *, name, birth_year=None): ...
+        def create(self, request, data):
+            return Author.objects.create(**data)  # data: the cleaned values
 
 Values arrive as strings (forms, query strings) or as JSON values; each
 field accepts both where that makes sense (``"12"`` and ``12`` for

@@ -31,6 +31,14 @@ def link(href: str, method: str = "GET", title: str | None = None) -> Link:
 
 
 _VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# What a path segment may hold unquoted (RFC 3986 pchar without "%").
+_SEGMENT_SAFE = ":@!$&'()*+,;="
+_NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9\-._~:@!$&'()*+,;=]")
+
+
+def _path_segment(value: str) -> str:
+    # Keys are mostly digits or slugs: quote only when something needs it.
+    return value if _NEEDS_QUOTING.search(value) is None else quote(value, safe=_SEGMENT_SAFE)
 
 
 class UriTemplate:
@@ -56,7 +64,7 @@ class UriTemplate:
     def expand(self, values: dict[str, str]) -> str:
         if not self.variables:
             return self.template
-        return self.template.format_map({name: quote(str(values[name]), safe=":@!$&'()*+,;=") for name in self.variables})
+        return self.template.format_map({name: _path_segment(str(values[name])) for name in self.variables})
 
     def pattern(self, regexes: dict[str, str]) -> str:
         """The anchored regular expression Django routes this template with."""

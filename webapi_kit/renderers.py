@@ -355,58 +355,81 @@ def _open_tag(key: str) -> tuple[str, str]:
     return f'<entry key="{_xml_safe(key).translate(_ATTR_ESCAPES)}">', "</entry>"
 
 
-@functools.lru_cache(maxsize=64)
+_PADS = tuple("\n" + " " * depth for depth in range(32))
+
+
 def _pad(depth: int) -> str:
-    return "\n" + " " * depth
+    return _PADS[depth] if depth < 32 else "\n" + " " * depth
+
+
+def _scalar(value: Any) -> str | None:
+    """The text of a common scalar, or ``None`` when ``_write`` must handle it."""
+    kind = type(value)
+    if kind is str:
+        return value if _NEEDS_TEXT_ESCAPE.search(value) is None else _xml_safe(value).translate(_TEXT_ESCAPES)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is bool:
+        return "true" if value else "false"
+    return None
 
 
 def _write(out: list[str], value: Any, depth: int) -> None:
     """Append the content of an element at ``depth`` holding ``value``.
 
     The caller has written the opening tag and writes the closing one;
-    ``None`` is the caller's business (it changes the tag itself).
+    ``None`` is the caller's business (it changes the tag itself). Scalars
+    inside containers are written inline: this runs for every payload, and
+    a call per value would be most of its cost.
     """
-    if isinstance(value, str):
-        out.append(_xml_text(value))
-    elif isinstance(value, dict):
+    append = out.append
+    if isinstance(value, dict):
         if not value:
             return
         inner = _pad(depth + 1)
         for key, item in value.items():
             opening, closing = _open_tag(key if type(key) is str else _key_text(key))
-            if item is None:
-                out.append(f"{inner}{opening[:-1]} null=\"true\"/>")
-                continue
-            out.append(inner + opening)
-            _write(out, item, depth + 1)
-            out.append(closing)
-        out.append(_pad(depth))
-    elif isinstance(value, bool):
-        out.append("true" if value else "false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
+            text = _scalar(item)
+            if text is not None:
+                append(inner + opening + text + closing)
+            elif item is None:
+                append(f'{inner}{opening[:-1]} null="true"/>')
+            else:
+                append(inner + opening)
+                _write(out, item, depth + 1)
+                append(closing)
+        append(_pad(depth))
     elif isinstance(value, (list, tuple)):
         outer, inner = _pad(depth + 1), _pad(depth + 2)
         if not value:
-            out.append(f"{outer}<array></array>{_pad(depth)}")
+            append(f"{outer}<array></array>{_pad(depth)}")
             return
-        out.append(outer + "<array>")
+        append(outer + "<array>")
         for item in value:
-            if item is None:
-                out.append(inner + '<item null="true"/>')
-                continue
-            out.append(inner + "<item>")
-            _write(out, item, depth + 2)
-            out.append("</item>")
-        out.append(f"{outer}</array>{_pad(depth)}")
+            text = _scalar(item)
+            if text is not None:
+                append(f"{inner}<item>{text}</item>")
+            elif item is None:
+                append(inner + '<item null="true"/>')
+            else:
+                append(inner + "<item>")
+                _write(out, item, depth + 2)
+                append("</item>")
+        append(f"{outer}</array>{_pad(depth)}")
+    elif isinstance(value, str):
+        append(_xml_text(value))
+    elif isinstance(value, bool):
+        append("true" if value else "false")
+    elif isinstance(value, int):
+        append(int.__repr__(value))
     elif isinstance(value, enum.Enum):
         _write(out, value.value, depth)
     elif isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{value!r} cannot be rendered: not a finite number")
-        out.append(float.__repr__(value))
+        append(float.__repr__(value))
     else:
-        out.append(_xml_text(_scalar_text(value)))
+        append(_xml_text(_scalar_text(value)))
 
 
 class XMLRenderer(Renderer):

@@ -152,9 +152,9 @@ class WebAPIResource:
         Resources nested under one object / under the list.
     ``last_modified_field``
         The model attribute sent as ``Last-Modified``.
-    ``mimetype_vendor`` / ``envelope`` / ``renderers`` / ``parsers`` /
-    ``authentication_classes`` / ``permission_classes`` / ``throttle_classes``
-        Policies; ``None`` inherits the API's (or the settings').
+    ``mimetype_vendor``, ``envelope``, ``renderers``, ``parsers``, ``*_classes``
+        Policies (authentication, permission and throttle classes too);
+        ``None`` inherits the API's (or the settings').
 
     Handlers, all optional: ``get(request, data, **kwargs)`` and
     ``update``/``delete`` at the item URL, ``get_list`` and ``create`` at the
@@ -356,7 +356,7 @@ class WebAPIResource:
         """Answer one request; the pipeline described in the module docstring."""
         table = self.formats[kind]
         try:
-            fmt = table.select(request.META.get("HTTP_ACCEPT"), request.GET.get("api_format"))
+            fmt = table.select(request.META.get("HTTP_ACCEPT"), _query(request).get("api_format"))
         except NotAcceptable as error:
             if self.api.strict_accept:
                 return self.error_response(request, error, table.default)
@@ -367,7 +367,7 @@ class WebAPIResource:
             response = self._handle(request, kind, kwargs, fmt)
         except Exception as exc:  # noqa: BLE001 - every failure must answer in the API's format
             response = self.error_response(request, self.handle_exception(request, exc), fmt)
-        patch_vary_headers(response, ("Accept",))
+        _vary_on_accept(response)
         return response
 
     def _handle(self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], fmt: Format) -> HttpResponse:
@@ -486,7 +486,7 @@ class WebAPIResource:
     def make_context(
         self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], fmt: Format, body: ParsedBody = _EMPTY_BODY
     ) -> RequestContext:
-        query = request.GET
+        query = _query(request)
         data = body.data
         template = self.item_template if kind == "item" else self.list_template
         base_url = self.api.base_url(request, template, kwargs)
@@ -642,7 +642,7 @@ class WebAPIResource:
             response[header] = value
         if request.method == "HEAD":
             response.content = b""
-        patch_vary_headers(response, ("Accept",))
+        _vary_on_accept(response)
         return response
 
     def handle_exception(self, request: HttpRequest, exc: Exception) -> WebAPIError:
@@ -898,6 +898,23 @@ class WebAPIResource:
 
 def _is_true(value: str | None) -> bool:
     return value is not None and value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _vary_on_accept(response: HttpResponse) -> None:
+    """Every negotiated answer varies on ``Accept`` (cheaper than patch_vary_headers)."""
+    vary = response.get("Vary")
+    if not vary:
+        response["Vary"] = "Accept"
+    elif "accept" not in {part.strip().lower() for part in vary.split(",")}:
+        patch_vary_headers(response, ("Accept",))
+
+
+_NO_QUERY: Mapping[str, str] = {}
+
+
+def _query(request: HttpRequest) -> Mapping[str, str]:
+    """``request.GET``, without building a QueryDict when there is no query string."""
+    return request.GET if request.META.get("QUERY_STRING") else _NO_QUERY
 
 
 def _segment(value: Any) -> str:
