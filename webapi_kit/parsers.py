@@ -55,6 +55,7 @@ __all__ = [
     "ParsedBody",
     "Parser",
     "RawParser",
+    "StreamParser",
     "decode_json",
     "method_override",
     "parse_body",
@@ -79,8 +80,9 @@ class ParsedBody:
     ``QueryDict[name]``), for JSON the top-level object. ``files`` holds
     uploaded files by field name (the last one when a name repeats).
     ``form`` and ``form_files`` keep every value of a repeated form field,
-    ``json`` the decoded JSON value whatever its type, and ``raw`` the body as
-    a file positioned at 0 when :class:`RawParser` read it.
+    ``json`` the decoded JSON value whatever its type, ``raw`` the body as
+    a file positioned at 0 when :class:`RawParser` read it, and ``stream`` the
+    body still unread when :class:`StreamParser` took it.
 
     Call :meth:`close` when done, to release temporary files.
     """
@@ -92,9 +94,15 @@ class ParsedBody:
     form: QueryDict | None = None
     form_files: MultiValueDict[str, UploadedFile[Any]] | None = None
     json: Any = None
+    #: The unread body, for :class:`StreamParser`.
+    stream: BodyStream | None = None
+    #: Files the body was read through (a spooled chunked body), closed with it.
+    owned: list[IO[bytes]] = field(default_factory=list)
 
     def close(self) -> None:
         """Close the raw body and the uploaded files (removing temp files)."""
+        for spool in self.owned:
+            spool.close()
         if self.raw is not None:
             self.raw.close()
         uploads: list[UploadedFile[Any]] = list(self.files.values())
@@ -364,6 +372,32 @@ class RawParser(Parser):
         return ParsedBody(raw=cast(BinaryIO, spool), media_type=media_type)
 
 
+class StreamParser(RawParser):
+    """Any media type, left unread: ``ParsedBody.stream`` is the body.
+
+    For bodies a handler copies elsewhere as they arrive, such as an upload
+    written straight to storage: nothing is buffered, the size limit is
+    enforced while the handler reads (``RequestTooLarge``), and a body that
+    ends before its Content-Length raises ``MalformedRequest``. Nothing is
+    read before the handler runs, so a refused request costs no transfer.
+    """
+
+    media_types: tuple[str, ...] = ("*/*",)
+
+    def __init__(self, media_types: Sequence[str] | None = None) -> None:
+        if media_types is not None:
+            self.media_types = tuple(media_type.lower() for media_type in media_types)
+
+    def parse(
+        self,
+        request: HttpRequest,
+        stream: BodyStream,
+        media_type: str,
+        params: Mapping[str, str],
+    ) -> ParsedBody:
+        return ParsedBody(stream=stream, media_type=media_type)
+
+
 class _NotJSON(ValueError):
     """A problem json.loads does not report itself."""
 
@@ -461,10 +495,17 @@ def parse_body(
     if length is None and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
         # Without a length, spool the body first: parsers (Django's
         # multipart one above all) need to know it.
-        with _spool(BodyStream(request, length=None, max_size=limit)) as spool:
+        spool = _spool(BodyStream(request, length=None, max_size=limit))
+        try:
             length = spool.seek(0, 2)
             spool.seek(0)
-            return _parse(request, parsers, spool, length, limit, media_type, params)
+            body = _parse(request, parsers, spool, length, limit, media_type, params)
+        except BaseException:
+            spool.close()
+            raise
+        # A StreamParser's body still reads from the spool: close it with the body.
+        body.owned.append(spool)
+        return body
     if length is not None and length > limit:
         raise RequestTooLarge(_too_large_message(limit))
     return _parse(request, parsers, request, length or 0, limit, media_type, params)

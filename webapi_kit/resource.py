@@ -383,7 +383,7 @@ class WebAPIResource:
 
         body = _EMPTY_BODY
         if method in _BODY_METHODS and method in self._handlers[kind] or method == "POST":
-            body = parse_body(request, self.parsers or (), max_size=self.max_body_size)
+            body = parse_body(request, self.parsers or (), max_size=self.get_max_body_size(request))
         try:
             return self._call_handler(request, kind, kwargs, fmt, method, body, is_head)
         finally:
@@ -436,6 +436,10 @@ class WebAPIResource:
                     request.user = credentials.user
                 request.auth = credentials.auth  # type: ignore[attr-defined]
                 return
+
+    def get_max_body_size(self, request: HttpRequest) -> int | None:
+        """The largest body this request may carry (``None``: ``MAX_BODY_SIZE``)."""
+        return self.max_body_size
 
     def check_throttles(self, request: HttpRequest) -> None:
         for throttle in self._throttles:

@@ -24,6 +24,8 @@ DEFAULTS: dict[str, float] = {
     "DATAROUTER_LEASE": 90.0,
     # How often an idle worker looks for due deliveries.
     "DATAROUTER_POLL_INTERVAL": 0.5,
+    # The largest file a publisher may send, in bytes (bodies stream to storage).
+    "DATAROUTER_MAX_FILE_SIZE": 8 * 2**30,
     # Deliveries in flight at once per worker.
     "DATAROUTER_CONCURRENCY": 20,
 }

@@ -42,11 +42,12 @@ def record_publish(publication: Publication, request_uri: str, when: datetime.da
     )
 
 
-def record_delivery(
-    publication: Publication, sub: Subscription, request_uri: str, content_length: int, status_code: int
+def _subscription_record(
+    type: str, publication: Publication, sub: Subscription, request_uri: str, content_length: int, **fields: Any
 ) -> LogRecord:
+    """A delivery or expiry record: what one subscription saw of one publication."""
     return LogRecord.objects.create(
-        type=LogRecord.DEL,
+        type=type,
         date=timezone.now(),
         feed_id=publication.feed_id,
         subscription_id=sub.pk,
@@ -55,26 +56,24 @@ def record_delivery(
         method=publication.method,
         content_type=publication.content_type,
         content_length=content_length,
-        delivery_id=sub.delivery_user,
-        status_code=status_code,
+        **fields,
+    )
+
+
+def record_delivery(
+    publication: Publication, sub: Subscription, request_uri: str, content_length: int, status_code: int
+) -> LogRecord:
+    return _subscription_record(
+        LogRecord.DEL, publication, sub, request_uri, content_length,
+        delivery_id=sub.delivery_user, status_code=status_code,
     )
 
 
 def record_expiry(
     publication: Publication, sub: Subscription, request_uri: str, content_length: int, reason: str, attempts: int
 ) -> LogRecord:
-    return LogRecord.objects.create(
-        type=LogRecord.EXP,
-        date=timezone.now(),
-        feed_id=publication.feed_id,
-        subscription_id=sub.pk,
-        publish_id=publication.publish_id,
-        request_uri=request_uri,
-        method=publication.method,
-        content_type=publication.content_type,
-        content_length=content_length,
-        expiry_reason=reason,
-        attempts=attempts,
+    return _subscription_record(
+        LogRecord.EXP, publication, sub, request_uri, content_length, expiry_reason=reason, attempts=attempts
     )
 
 

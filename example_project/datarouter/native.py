@@ -1,8 +1,10 @@
 """The native surface: the seed's paths, media types and headers on webapi_kit resources.
 
 Every answer is plain JSON; errors are ``{"error": "<reason>"}``
-(:class:`DataRouterEnvelope`). Publishing is a plain view (see
-:mod:`datarouter.views`) because it streams bodies of any size to storage.
+(:class:`DataRouterEnvelope`). Publishing streams each body straight to
+storage (:class:`PublishResource`, through webapi_kit's ``StreamParser``),
+so a file of any size up to ``DATAROUTER_MAX_FILE_SIZE`` never sits whole
+in memory.
 """
 
 from __future__ import annotations
@@ -17,16 +19,17 @@ from webapi_kit.api import API
 from webapi_kit.envelopes import Envelope
 from webapi_kit.errors import FieldError, WebAPIError
 from webapi_kit.formats import Format
-from webapi_kit.parsers import BodyStream, JSONParser, ParsedBody
+from webapi_kit.errors import MalformedRequest
+from webapi_kit.parsers import BodyStream, JSONParser, ParsedBody, StreamParser
 from webapi_kit.renderers import JSONRenderer
-from webapi_kit.resource import WebAPIResource
+from webapi_kit.resource import WebAPIResource, request_context
 from webapi_kit.responses import APIResponse
 
-from . import logs, media, services
+from . import conf, logs, media, publishing, services, storage
 from .representations import feed_representation, subscription_representation, subscription_url
 from .validation import clean_feed, clean_subscription
 
-__all__ = ["DataRouterEnvelope", "api", "error_body"]
+__all__ = ["DataRouterEnvelope", "PublishResource", "api", "error_body"]
 
 
 def error_body(error: WebAPIError) -> dict[str, str]:
@@ -195,8 +198,55 @@ class SubLogResource(_LogResource):
         return logs.query_records(sub_id=sub.pk, params=logs.single_values(request.GET))
 
 
+class PublishResource(NativeResource):
+    """``PUT|DELETE /publish/{feed_id}/{file_id}``: a file, or its deletion, into a feed.
+
+    The publisher's credentials and address are checked before a byte of the
+    body is read; the body then streams to storage as it arrives.
+    """
+
+    name = "publish"
+    uri_object_key = "file_id"
+    uri_object_key_regex = r"[^/]+"
+    item_path = "publish/{feed_id}/{file_id}"
+    allowed_methods = ("PUT", "DELETE")
+    item_handlers = {"PUT": "publish", "DELETE": "publish"}
+    parsers = (StreamParser(),)
+
+    def get_max_body_size(self, request: HttpRequest) -> int:
+        return int(conf.number("DATAROUTER_MAX_FILE_SIZE"))
+
+    def publish(self, request: HttpRequest, data: Mapping[str, Any], feed_id: str, file_id: str) -> APIResponse:
+        method = (request.method or "").upper()
+        feed = publishing.feed_for_publish(feed_id)
+        source_ip = request.META.get("REMOTE_ADDR", "")
+        endpoint_id = publishing.authorize(feed, request.META.get("HTTP_AUTHORIZATION"), source_ip)
+        publish = publishing.Publish(
+            feed=feed,
+            file_id=file_id,
+            method=method,
+            endpoint_id=endpoint_id,
+            source_ip=source_ip,
+            content_type=request.META.get("CONTENT_TYPE", "") if method == "PUT" else "",
+            meta=publishing.check_meta(media.header(request, "META")),
+            request_uri=request.build_absolute_uri(),
+        )
+        storage_name, length = "", 0
+        if method == "PUT":
+            if "CONTENT_LENGTH" not in request.META and "HTTP_TRANSFER_ENCODING" not in request.META:
+                raise MalformedRequest("A publish must say its length (Content-Length) or be chunked")
+            stream = request_context(request).body.stream
+            storage_name, length = storage.save_stream(stream)
+        try:
+            publication = publishing.record(publish, storage_name, length)
+        except BaseException:
+            storage.delete(storage_name)
+            raise
+        return APIResponse(None, status=HTTPStatus.NO_CONTENT, headers={"X-ATT-DR-PUBLISH-ID": str(publication.publish_id)})
+
+
 api = API(
-    [FeedResource(), SubscriptionResource(), FeedLogResource(), SubLogResource()],
+    [FeedResource(), SubscriptionResource(), FeedLogResource(), SubLogResource(), PublishResource()],
     envelope=DataRouterEnvelope(),
     authentication_classes=(),
     permission_classes=(),

@@ -4,44 +4,30 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Protocol
-
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+from webapi_kit.parsers import BodyStream
 
 from .models import Delivery, Publication
 
-__all__ = ["CountingReader", "release_finished", "save_stream"]
+__all__ = ["delete", "open_file", "release_finished", "save_stream"]
 
-CHUNK_SIZE = 64 * 1024
+def save_stream(stream: BodyStream | None) -> tuple[str, int]:
+    """Copy a request body to storage as it arrives; returns ``(name, length)``.
 
-
-class _Readable(Protocol):
-    def read(self, size: int = ..., /) -> bytes: ...
-
-
-class CountingReader:
-    """Reads at most ``limit`` bytes from ``source`` (a request), counting them."""
-
-    def __init__(self, source: _Readable, limit: int) -> None:
-        self._source = source
-        self._remaining = limit
-        self.count = 0
-
-    def read(self, size: int = -1, /) -> bytes:
-        if self._remaining <= 0:
-            return b""
-        wanted = self._remaining if size is None or size < 0 else min(size, self._remaining)
-        chunk = self._source.read(min(wanted, CHUNK_SIZE))
-        self._remaining -= len(chunk)
-        self.count += len(chunk)
-        return chunk
-
-
-def save_stream(reader: CountingReader) -> str:
-    """Copy ``reader`` to storage chunk by chunk; returns the stored name."""
-    # File.chunks() reads CHUNK_SIZE at a time, so the body is never whole in memory.
-    return default_storage.save(f"datarouter/{uuid.uuid4().hex}", File(reader, name="upload"))
+    ``File.chunks()`` reads 64 KiB at a time, so the body is never whole in
+    memory; a body that breaks off or outgrows the limit leaves no file.
+    """
+    name = f"datarouter/{uuid.uuid4().hex}"
+    if stream is None:  # an empty body
+        return default_storage.save(name, ContentFile(b"")), 0
+    try:
+        return default_storage.save(name, File(stream, name="upload")), stream.bytes_read
+    except BaseException:
+        default_storage.delete(name)
+        raise
 
 
 def delete(name: str) -> None:

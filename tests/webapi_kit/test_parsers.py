@@ -19,6 +19,7 @@ from webapi_kit.parsers import (
     MultiPartParser,
     ParsedBody,
     RawParser,
+    StreamParser,
     decode_json,
     method_override,
     parse_body,
@@ -513,3 +514,47 @@ def test_method_override_field_and_header_must_agree() -> None:
     with pytest.raises(FieldError) as info:
         override("POST", b"_method=PUT", **{"X-HTTP-Method-Override": "DELETE"})
     assert info.value.fields == {"_method": ['"PUT" disagrees with the X-HTTP-Method-Override header "DELETE"']}
+
+
+# --- StreamParser: the body left unread for the handler ----------------------
+
+
+def test_stream_parser_reads_nothing_before_the_handler() -> None:
+    payload = bytes(range(256)) * 1000
+    req = request("PUT", payload, "application/octet-stream")
+    body = parse_body(req, [StreamParser()])
+    assert body.stream is not None and body.stream.bytes_read == 0
+    assert body.media_type == "application/octet-stream"
+    chunks = []
+    while chunk := body.stream.read(65536):
+        chunks.append(chunk)
+    assert b"".join(chunks) == payload
+
+
+def test_stream_parser_enforces_the_limit_while_the_handler_reads() -> None:
+    # A declared length over the limit is refused before anything is read...
+    with pytest.raises(RequestTooLarge):
+        parse_body(request("PUT", b"x" * 11, "text/plain"), [StreamParser()], max_size=10)
+    # ...and a body that ends early is malformed when the reader reaches the end.
+    req = request("PUT", b"short", "text/plain")
+    req.META["CONTENT_LENGTH"] = "9"
+    body = parse_body(req, [StreamParser()])
+    assert body.stream is not None
+    assert body.stream.read(5) == b"short"
+    with pytest.raises(MalformedRequest, match="ended after 5 of its declared 9 bytes"):
+        body.stream.read(4)
+
+
+def test_stream_parser_on_a_chunked_body_reads_the_spool_until_the_body_is_closed() -> None:
+    body = parse_body(chunked_request(b"streamed without a length", "text/plain"), [StreamParser()])
+    assert body.stream is not None
+    assert body.stream.read(-1) == b"streamed without a length"
+    (spool,) = body.owned
+    body.close()
+    assert spool.closed
+
+
+def test_stream_parser_can_be_limited_to_some_types() -> None:
+    parser = StreamParser(["application/octet-stream"])
+    with pytest.raises(UnsupportedMediaType):
+        parse_body(request("PUT", b"{}", "application/json"), [parser])

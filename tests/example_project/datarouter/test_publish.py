@@ -145,7 +145,7 @@ def test_other_methods_are_405(dr: DR) -> None:
     fid = _feed(dr)
     response = dr.publish(fid, "f", method="POST")
     assert response.status_code == 405
-    assert response["Allow"] == "PUT, DELETE"
+    assert response["Allow"] == "PUT, DELETE, OPTIONS"
 
 
 @pytest.mark.parametrize(
@@ -190,3 +190,13 @@ def test_publish_after_update_uses_new_credentials(dr: DR) -> None:
     assert dr.request("PUT", f"feed/{fid}", body, content_type=FEED_TYPE).status_code == 200
     assert dr.publish(fid, "f").status_code == 403
     assert dr.publish(fid, "f", auth=basic("user", "changed")).status_code == 204
+
+
+def test_a_file_over_the_size_limit_is_413_and_leaves_nothing(dr: DR, monkeypatch: pytest.MonkeyPatch) -> None:
+    fid = _feed(dr)
+    monkeypatch.setenv("DATAROUTER_MAX_FILE_SIZE", "10")
+    response = dr.publish(fid, "big", b"x" * 11)
+    assert response.status_code == 413
+    assert response.json() == {"error": "The request body is larger than the limit of 10 bytes"}
+    assert not Publication.objects.exists()
+    assert dr.publish(fid, "small", b"x" * 10).status_code == 204
