@@ -30,7 +30,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
 
-ROOT_URLCONF = "tests.testapp.urls"
+# Tests that start real servers point them at other URLconfs.
+ROOT_URLCONF = os.environ.get("DJANGO_ROOT_URLCONF", "tests.testapp.urls")
 
 DATABASES = {
     "default": dj_database_url.config(default="sqlite:///" + os.path.join(os.path.dirname(__file__), "test.sqlite3")),

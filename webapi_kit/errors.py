@@ -22,10 +22,11 @@ The tree, at a glance::
     ├── PreconditionFailed        125  412  precondition-failed
     ├── MalformedRequest          126  400  malformed-request
     ├── InternalError             127  500  internal-error
+    ├── LengthRequired            128  411  length-required
     └── ServiceUnavailable          1  503  service-unavailable       Retry-After
 
 Codes 100-114 are djblets' catalogue, kept so that existing clients keep
-working; 120-127 are webapi_kit's own and will not change.
+working; 120-128 are webapi_kit's own and will not change.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "DoesNotExist",
     "FieldError",
     "InternalError",
+    "LengthRequired",
     "LoginFailed",
     "MalformedRequest",
     "MethodNotAllowed",
@@ -234,6 +236,15 @@ class MalformedRequest(WebAPIError):
     code = 126
     type = "malformed-request"
     default_msg = "The request body could not be parsed"
+
+
+class LengthRequired(WebAPIError):
+    """A body without ``Content-Length`` that the server cannot read to its end."""
+
+    status = HTTPStatus.LENGTH_REQUIRED
+    code = 128
+    type = "length-required"
+    default_msg = "The request body needs a Content-Length"
 
 
 class InternalError(WebAPIError):

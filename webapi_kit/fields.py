@@ -50,6 +50,8 @@ __all__ = [
     "FieldSpec",
     "FieldValidationError",
     "File",
+    "INT64_MAX",
+    "INT64_MIN",
     "Int",
     "JSONField",
     "List",
@@ -224,8 +226,20 @@ class String(Field):
 _INT_RE = re.compile(r"\s*[+-]?[0-9]+\s*")
 
 
+#: The range of a signed 64-bit database column: ``Int``'s default bounds, so
+#: that no value that passes validation overflows the column it is stored in.
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+# Above this a float no longer holds every integer exactly (3e20 is not 300000000000000000000).
+_FLOAT_EXACT = 2**53
+
+
 class Int(Field):
-    """An integer: ``12``, ``"12"`` or ``" 12 "``; never a bool or ``1.5``."""
+    """An integer: ``12``, ``"12"`` or ``" 12 "``; never a bool or ``1.5``.
+
+    Bounded by default to a signed 64-bit range (``min_value`` /
+    ``max_value``; pass ``None`` for no bound).
+    """
 
     type_name = "integer"
 
@@ -233,8 +247,8 @@ class Int(Field):
         self,
         description: str = "",
         *,
-        min_value: int | None = None,
-        max_value: int | None = None,
+        min_value: int | None = INT64_MIN,
+        max_value: int | None = INT64_MAX,
         **kwargs: Any,
     ) -> None:
         super().__init__(description, **kwargs)
@@ -248,7 +262,7 @@ class Int(Field):
             raise FieldValidationError(f"{show(value)} is not an integer")
         if isinstance(value, int):
             number = value
-        elif isinstance(value, float) and value.is_integer():
+        elif isinstance(value, float) and value.is_integer() and abs(value) <= _FLOAT_EXACT:
             number = int(value)
         elif isinstance(value, str) and _INT_RE.fullmatch(value):
             try:
@@ -265,9 +279,10 @@ class Int(Field):
 
     def describe(self) -> dict[str, Any]:
         info = super().describe()
-        if self.min_value is not None:
+        # The 64-bit defaults are a storage guard, not part of the API's contract.
+        if self.min_value not in (None, INT64_MIN):
             info["min"] = self.min_value
-        if self.max_value is not None:
+        if self.max_value not in (None, INT64_MAX):
             info["max"] = self.max_value
         return info
 

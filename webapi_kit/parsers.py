@@ -38,6 +38,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.files.uploadedfile import UploadedFile
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
@@ -45,7 +46,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.http import parse_header_parameters
 
 from .conf import api_settings
-from .errors import FieldError, MalformedRequest, RequestTooLarge, UnsupportedMediaType
+from .errors import FieldError, LengthRequired, MalformedRequest, RequestTooLarge, UnsupportedMediaType
 
 __all__ = [
     "BodyStream",
@@ -495,7 +496,7 @@ def parse_body(
     if length is None and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
         # Without a length, spool the body first: parsers (Django's
         # multipart one above all) need to know it.
-        spool = _spool(BodyStream(request, length=None, max_size=limit))
+        spool = _spool(BodyStream(_chunked_source(request), length=None, max_size=limit))
         try:
             length = spool.seek(0, 2)
             spool.seek(0)
@@ -548,6 +549,18 @@ def _declared_length(request: HttpRequest) -> int | None:
     return length
 
 
+def _chunked_source(request: HttpRequest) -> _Readable:
+    """Where a body sent without ``Content-Length`` can be read from."""
+    if isinstance(request, WSGIRequest):
+        # Django caps a WSGI body at its Content-Length, 0 when absent, so it
+        # would read as empty. The raw input may be read to its end only when
+        # the server promises to end it there (gunicorn does for chunked).
+        if request.environ.get("wsgi.input_terminated"):
+            return cast(_Readable, request.environ["wsgi.input"])
+        raise LengthRequired()
+    return request  # an ASGI request holds its whole body
+
+
 def _spool(stream: BodyStream) -> IO[bytes]:
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=api_settings.RAW_BODY_MEMORY_LIMIT)
     try:
@@ -562,9 +575,12 @@ def _spool(stream: BodyStream) -> IO[bytes]:
 def _charset(params: Mapping[str, str], default: str) -> str:
     charset = params.get("charset") or default
     try:
-        codecs.lookup(charset)
+        codec = codecs.lookup(charset)
     except LookupError:
         raise UnsupportedMediaType(f'Unsupported charset "{charset}"') from None
+    # rot13, base64, hex... are codecs but not text encodings: bytes.decode refuses them.
+    if not getattr(codec, "_is_text_encoding", True):
+        raise UnsupportedMediaType(f'Unsupported charset "{charset}": not a text encoding')
     return charset
 
 

@@ -133,8 +133,15 @@ _JSON_OPTIONS: dict[str, Any] = {
     "sort_keys": True,
     "allow_nan": False,
 }
+# djblets' spacing, and orjson's: a payload orjson hands back to the standard
+# encoder keeps the look of its neighbours.
+_SPACED = (", ", ": ")
+_COMPACT = (",", ":")
 # Built once: json.dumps(sort_keys=True) would build an encoder per call.
-_JSON_ENCODER = json.JSONEncoder(default=_json_default, **_JSON_OPTIONS)
+_JSON_ENCODERS = {
+    separators: json.JSONEncoder(default=_json_default, separators=separators, **_JSON_OPTIONS)
+    for separators in (_SPACED, _COMPACT)
+}
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -163,7 +170,7 @@ def _new_marker() -> str:
     return f"webapi-kit-decimal-{secrets.token_hex(16)}:"
 
 
-def _encode_with_decimals(data: Any) -> str:
+def _encode_with_decimals(data: Any, separators: tuple[str, str]) -> str:
     """Encode ``data`` with each Decimal as a raw JSON number literal.
 
     The json module cannot emit raw literals, so each Decimal becomes the
@@ -184,7 +191,7 @@ def _encode_with_decimals(data: Any) -> str:
                 return marker + _scalar_text(value)
             return _json_default(value)
 
-        text = json.JSONEncoder(default=default, **_JSON_OPTIONS).encode(data)
+        text = json.JSONEncoder(default=default, separators=separators, **_JSON_OPTIONS).encode(data)
         if text.count(marker) == count:
             return re.sub(
                 '"' + re.escape(marker) + '([-+.0-9Ee]+)"', r"\1", text
@@ -205,16 +212,17 @@ class JSONRenderer(Renderer):
     def render(self, data: Any) -> bytes:
         """Render ``data`` as UTF-8 JSON (no trailing newline)."""
         fast = _orjson_backend()
+        separators = _SPACED
         if fast is not None:
             try:
                 encoded: bytes = fast.dumps(data, default=_orjson_default, option=_ORJSON_OPTIONS)
                 return encoded
             except fast.JSONEncodeError:
-                pass  # the standard encoder handles it, or raises the precise error
+                separators = _COMPACT  # the standard encoder handles it, or raises the precise error
         try:
-            text = _JSON_ENCODER.encode(data)
+            text = _JSON_ENCODERS[separators].encode(data)
         except _DecimalFound:
-            text = _encode_with_decimals(data)
+            text = _encode_with_decimals(data, separators)
         try:
             return text.encode("utf-8")
         except UnicodeEncodeError:

@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -48,6 +48,7 @@ from webapi_kit.errors import (
     Conflict,
     DoesNotExist,
     InternalError,
+    MalformedRequest,
     MethodNotAllowed,
     NotAcceptable,
     NotLoggedIn,
@@ -653,17 +654,22 @@ class WebAPIResource:
         """The API error to answer with for an exception a step or handler raised.
 
         Override to map a service layer's own exceptions (call ``super()``
-        for the rest). Database outages answer 503, integrity errors 409, a
-        missing object 404; anything else is logged and answers a 500 that
-        shows a traceback only under ``DEBUG``.
+        for the rest). Database outages answer 503, unique violations 409,
+        values a column cannot hold 400, a missing object 404; anything else
+        (other integrity errors included: they are the code's fault) is
+        logged and answers a 500 that shows a traceback only under ``DEBUG``.
         """
         if isinstance(exc, WebAPIError):
             return exc
         if isinstance(exc, ObjectDoesNotExist):
             return DoesNotExist()
-        if isinstance(exc, IntegrityError):
-            logger.info("Integrity error on %s %s: %s", request.method, request.path, exc)
+        if isinstance(exc, IntegrityError) and _is_unique_violation(exc):
+            logger.info("Unique constraint on %s %s: %s", request.method, request.path, exc)
             return Conflict()
+        if isinstance(exc, (DataError, OverflowError)):
+            # A value validation let through but the column cannot hold.
+            logger.info("Value out of range on %s %s: %s", request.method, request.path, exc)
+            return MalformedRequest("A value is out of range or too long to be stored")
         if isinstance(exc, (OperationalError, InterfaceError)):
             logger.error("Database unavailable on %s %s", request.method, request.path, exc_info=exc)
             return ServiceUnavailable()
@@ -729,18 +735,14 @@ class WebAPIResource:
             href = self.get_href(obj, ctx)
         if self._read_fields is not None and ctx.only_fields is None and ctx.only_links is None and not ctx.expand:
             # The common case, kept cheap: one C call reads every field.
-            try:
-                item = dict(zip(self._field_names, self._read_fields(obj)))
-            except AttributeError:
-                pass
-            else:
-                links: dict[str, Link] = {"self": {"method": "GET", "href": href}}
-                for rel, method in self._item_link_methods:
-                    links[rel] = {"method": method, "href": href}
-                for rel, suffix in self._child_links:
-                    links[rel] = {"method": "GET", "href": href + suffix}
-                item["links"] = links
-                return item
+            item = dict(zip(self._field_names, self._read_fields(obj)))
+            links: dict[str, Link] = {"self": {"method": "GET", "href": href}}
+            for rel, method in self._item_link_methods:
+                links[rel] = {"method": method, "href": href}
+            for rel, suffix in self._child_links:
+                links[rel] = {"method": "GET", "href": href + suffix}
+            item["links"] = links
+            return item
         only = ctx.only_fields
         expand = ctx.expand
         data: dict[str, Any] = {}
@@ -749,7 +751,8 @@ class WebAPIResource:
         for field_name, getter in self._field_getters:
             if only is not None and field_name not in only:
                 continue
-            value = getter(obj, ctx) if getter is not None else getattr(obj, field_name, None)
+            # No default: a misspelt field must fail loudly, not become null.
+            value = getter(obj, ctx) if getter is not None else getattr(obj, field_name)
             related = self._related.get(field_name)
             if related is not None:
                 target = related.resolved
@@ -902,6 +905,14 @@ class WebAPIResource:
 
 def _is_true(value: str | None) -> bool:
     return value is not None and value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    # PostgreSQL's SQLSTATE, else the wording of SQLite and MySQL.
+    if getattr(exc.__cause__, "sqlstate", None) == "23505":
+        return True
+    text = str(exc).lower()
+    return "unique" in text or "duplicate" in text
 
 
 def _vary_on_accept(response: HttpResponse) -> None:

@@ -78,7 +78,8 @@ class SettingsResource(WebAPIResource):
 
 
 class FailureResource(WebAPIResource):
-    """``failures/{failure_id}/``: 1 raises, 2 loses the database, 3 an integrity error, 4 a field error."""
+    """``failures/{failure_id}/``: 1 raises, 2 loses the database, 3 a unique violation,
+    5 another integrity error, 6 a value the database cannot hold, anything else a field error."""
 
     name = "failure"
     allowed_methods = ("GET",)
@@ -90,6 +91,10 @@ class FailureResource(WebAPIResource):
             raise OperationalError("could not connect to server")
         if failure_id == "3":
             raise IntegrityError("UNIQUE constraint failed")
+        if failure_id == "5":  # a real NOT NULL violation: the code's fault, not the client's
+            Author.objects.create(name=None)
+        if failure_id == "6":  # a real value too large for an integer column
+            Author.objects.create(name="x", birth_year=2**80)
         raise FieldError({"q": ["is wrong"]})
 
 

@@ -48,7 +48,10 @@ GOOD: list[tuple[Field, Any, Any]] = [
     (Int(), "+7", 7),
     (Int(), 12, 12),
     (Int(), 3.0, 3),
-    (Int(), "123456789012345678901234567890", 123456789012345678901234567890),
+    (Int(min_value=None, max_value=None), "123456789012345678901234567890", 123456789012345678901234567890),
+    (Int(), str(2**63 - 1), 2**63 - 1),
+    (Int(), str(-(2**63)), -(2**63)),
+    (Int(), float(2**53), 2**53),
     (Int(min_value=1, max_value=3), "3", 3),
     (Bool(), True, True),
     (Bool(), False, False),
@@ -110,6 +113,11 @@ BAD: list[tuple[Field, Any, list[str]]] = [
     (String(min_length=2), "a", ["Must be at least 2 characters long (it has 1)"]),
     (String(), None, ["This field may not be null"]),
     (Int(), "abc", ['"abc" is not an integer']),
+    # Beyond a 64-bit column by default, so nothing valid overflows the database.
+    (Int(), "123456789012345678901234567890", ["Must be at most 9223372036854775807"]),
+    (Int(), -(2**63) - 1, ["Must be at least -9223372036854775808"]),
+    # A float that large no longer holds its integer exactly.
+    (Int(), 1e308, ["1e+308 is not an integer"]),
     (Int(), "soon", ['"soon" is not an integer']),
     (Int(), "", ['"" is not an integer']),
     (Int(), "1.5", ['"1.5" is not an integer']),

@@ -183,6 +183,14 @@ def test_urlencoded_invalid_utf8_is_malformed(payload: bytes) -> None:
     assert info.value.msg.startswith("The form body is not valid ")
 
 
+@pytest.mark.parametrize("charset", ["rot13", "base64", "hex", "zlib"])
+def test_a_codec_that_is_not_a_text_encoding_is_unsupported(charset: str) -> None:
+    for payload, content_type in ((b"a=1", "application/x-www-form-urlencoded"), (MULTIPART, MULTIPART_TYPE)):
+        with pytest.raises(UnsupportedMediaType) as info:
+            parse_body(request("PUT", payload, f"{content_type}; charset={charset}"), FIELD_PARSERS)
+        assert info.value.msg == f'Unsupported charset "{charset}": not a text encoding'
+
+
 def test_unknown_charset_is_unsupported() -> None:
     with pytest.raises(UnsupportedMediaType) as info:
         parse_body(request("PUT", b"a=1", "application/x-www-form-urlencoded; charset=klingon"), FIELD_PARSERS)

@@ -11,7 +11,7 @@ import webapi_kit
 
 EXPECTED = {
     "API", "APIResponse", "BareEnvelope", "Conflict", "DoesNotExist", "Envelope", "ErrorListEnvelope",
-    "FieldError", "InternalError", "Link", "LoginFailed", "MalformedRequest", "MethodNotAllowed",
+    "FieldError", "InternalError", "LengthRequired", "Link", "LoginFailed", "MalformedRequest", "MethodNotAllowed",
     "NotAcceptable", "NotLoggedIn", "NotSupported", "Page", "PermissionDenied", "PreconditionFailed",
     "RateLimitExceeded", "Related", "RequestContext", "RequestTooLarge", "RootResource",
     "ServiceUnavailable", "StatEnvelope", "StatusEnvelope", "UnsupportedMediaType", "WebAPIError",

@@ -140,6 +140,25 @@ def test_integrity_error_is_409(client: Client) -> None:
     assert body(response)["err"] == {"code": 111, "msg": "An object with these values already exists", "type": "resource-conflict"}
 
 
+@pytest.mark.django_db
+def test_an_integrity_error_that_is_not_a_unique_violation_is_a_logged_500(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = client.get("/stat/failures/5/")
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert body(response)["err"]["type"] == "internal-error"
+    assert "Internal error on GET /stat/failures/5/" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_value_the_database_cannot_hold_is_400_not_500(client: Client) -> None:
+    response = client.get("/stat/failures/6/")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert body(response)["err"] == {
+        "code": 126, "msg": "A value is out of range or too long to be stored", "type": "malformed-request",
+    }
+
+
 # ----------------------------------------------------------------------
 # Formats: vendor types, Item-Content-Type, Vary on everything.
 
