@@ -27,7 +27,7 @@ import logging
 import operator
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -43,6 +43,7 @@ from django.utils.cache import patch_vary_headers
 from webapi_kit import conditional
 from webapi_kit.authentication import Authentication
 from webapi_kit.conf import api_settings
+from webapi_kit.context import RequestContext, bind_request_context, name_set, request_context
 from webapi_kit.envelopes import Envelope
 from webapi_kit.errors import (
     Conflict,
@@ -71,7 +72,7 @@ from webapi_kit.throttling import Throttle
 if TYPE_CHECKING:
     from webapi_kit.api import API
 
-__all__ = ["Kind", "RequestContext", "WebAPIResource", "request_context"]
+__all__ = ["Kind", "RequestContext", "WebAPIResource", "request_context"]  # the last two re-exported from context
 
 logger = logging.getLogger("webapi_kit")
 
@@ -86,41 +87,6 @@ _RESERVED_QUERY = frozenset(
 #: Keys the framework reads from bodies; never reported as unknown fields.
 #: (``csrfmiddlewaretoken`` is the form field of the session CSRF check.)
 _RESERVED_BODY = frozenset({"_method", "api_format", "expand", "only-fields", "only-links", "csrfmiddlewaretoken"})
-
-
-def _name_set(value: str | None) -> frozenset[str] | None:
-    if value is None:
-        return None
-    return frozenset(part.strip() for part in value.split(",") if part.strip())
-
-
-@dataclass(slots=True)
-class RequestContext:
-    """What serialization needs to know about the request being answered."""
-
-    request: HttpRequest
-    format: Format
-    #: Absolute URL of the API root, ending in ``/``.
-    base_url: str
-    kwargs: dict[str, str]
-    expand: frozenset[str] = frozenset()
-    only_fields: frozenset[str] | None = None
-    only_links: frozenset[str] | None = None
-    #: The parsed request body (``raw`` holds a streamed body, ``json`` any JSON value).
-    body: ParsedBody = field(default_factory=ParsedBody)
-
-    def nested(self, expand: frozenset[str]) -> RequestContext:
-        """The context for an embedded object: no field filters, one level less of expansion."""
-        return replace(self, expand=expand, only_fields=None, only_links=None)
-
-
-_CONTEXT_ATTR = "_webapi_context"
-
-
-def request_context(request: HttpRequest) -> RequestContext:
-    """The context of the request a handler is answering (format, base URL, body)."""
-    ctx: RequestContext = getattr(request, _CONTEXT_ATTR)
-    return ctx
 
 
 class WebAPIResource:
@@ -409,7 +375,7 @@ class WebAPIResource:
             data = self.clean_body(body, spec)
 
         ctx = self.make_context(request, kind, kwargs, fmt, body)
-        setattr(request, _CONTEXT_ATTR, ctx)
+        bind_request_context(request, ctx)
         if method in ("PUT", "DELETE") and (
             "HTTP_IF_MATCH" in request.META or "HTTP_IF_UNMODIFIED_SINCE" in request.META
         ):
@@ -510,9 +476,9 @@ class WebAPIResource:
             format=fmt,
             base_url=base_url,
             kwargs=kwargs,
-            expand=_name_set(option("expand")) or frozenset(),
-            only_fields=_name_set(option("only-fields")),
-            only_links=_name_set(option("only-links")),
+            expand=name_set(option("expand")) or frozenset(),
+            only_fields=name_set(option("only-fields")),
+            only_links=name_set(option("only-links")),
             body=body,
         )
 
@@ -878,7 +844,7 @@ class WebAPIResource:
                 self._check_parent_exists(request, kwargs)
             return APIResponse({"count": count})
         page_request = self.get_page_request(request)
-        expand = _name_set(request.GET.get("expand")) or frozenset()
+        expand = name_set(request.GET.get("expand")) or frozenset()
         accessors = [
             accessor for child in self.item_child_resources
             if child.name_plural in expand and (accessor := child._reverse_accessor())
