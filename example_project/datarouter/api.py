@@ -3,9 +3,11 @@
 ``/api/datarouter/feeds/`` lists the live feeds and creates them (JSON
 bodies as on the native surface); each feed links to its
 ``subscriptions/``, ``files/`` (the publications; ``POST`` a multipart
-upload to publish) and ``logs/``. Provisioning changes act for the user
-named by ``X-ATT-DR-ON-BEHALF-OF`` (400 without it), as natively; a
-publish authenticates with HTTP Basic against the feed's endpoint ids.
+upload to publish) and ``logs/``. Every read and every provisioning
+change acts for the user named by ``X-ATT-DR-ON-BEHALF-OF``: without it the
+answer is 401 with ``WWW-Authenticate: X-ATT-DR-ON-BEHALF-OF`` (what may be
+seen is :mod:`datarouter.services`' one visibility rule). A publish
+authenticates with HTTP Basic against the feed's endpoint ids instead.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from webapi_kit.errors import FieldError
+from webapi_kit.errors import FieldError, NotLoggedIn
 from webapi_kit.fields import Bool, DateTime, File, Int, String, request_fields
 from webapi_kit.resource import RequestContext, WebAPIResource
 
@@ -27,6 +29,18 @@ from .models import Feed, LogRecord, Publication, Subscription
 from .validation import clean_feed, clean_subscription
 
 __all__ = ["resources"]
+
+
+#: The challenge of a 401: the header that names who is asking.
+CHALLENGE = "X-ATT-DR-ON-BEHALF-OF"
+
+
+def reader(request: HttpRequest) -> str:
+    """The on-behalf-of user; 401 without one (anonymous callers see nothing here)."""
+    value = media.header(request, "ON-BEHALF-OF")
+    if value is None or not value.strip():
+        raise NotLoggedIn("Name the user you act for in X-ATT-DR-ON-BEHALF-OF", www_authenticate=CHALLENGE)
+    return media.on_behalf_of(request)
 
 
 class SubscriptionResource(WebAPIResource):
@@ -49,19 +63,19 @@ class SubscriptionResource(WebAPIResource):
     }
 
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
-        return super().get_queryset(request, is_list, **kwargs).filter(feed__deleted=False).order_by("pk")
+        return services.visible_subscriptions(reader(request)).filter(feed_id=kwargs["feed_id"]).order_by("pk")
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
-        user = media.on_behalf_of(request)
+        user = reader(request)
         return services.create_subscription(kwargs["feed_id"], user, clean_subscription(data, creating=True))
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
         sub = self.get_object(request, **kwargs)
-        return services.update_subscription(sub.pk, media.on_behalf_of(request), clean_subscription(data, creating=False))
+        return services.update_subscription(sub.pk, reader(request), clean_subscription(data, creating=False))
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         sub = self.get_object(request, **kwargs)
-        services.delete_subscription(sub.pk, media.on_behalf_of(request))
+        services.delete_subscription(sub.pk, reader(request))
 
 
 class FileResource(WebAPIResource):
@@ -88,7 +102,7 @@ class FileResource(WebAPIResource):
     }
 
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
-        return super().get_queryset(request, is_list, **kwargs).filter(feed__deleted=False).order_by("pk")
+        return services.visible_publications(reader(request)).filter(feed_id=kwargs["feed_id"]).order_by("pk")
 
     @request_fields(
         required={"file_id": String("The file's name.", blank=False), "file": File("The file's content.")},
@@ -98,6 +112,10 @@ class FileResource(WebAPIResource):
         file_id: str = data["file_id"]
         if "/" in file_id:
             raise FieldError({"file_id": ["May not contain /"]})
+        meta = data.get("meta") or ""
+        problem = publishing.meta_problem(meta) if meta else None
+        if problem is not None:
+            raise FieldError({"meta": [problem]})
         feed = publishing.feed_for_publish(kwargs["feed_id"])
         source_ip = request.META.get("REMOTE_ADDR", "")
         endpoint_id = publishing.authorize(feed, request.META.get("HTTP_AUTHORIZATION"), source_ip)
@@ -105,7 +123,7 @@ class FileResource(WebAPIResource):
         publish = publishing.Publish(
             feed=feed, file_id=file_id, method="PUT", endpoint_id=endpoint_id, source_ip=source_ip,
             content_type=upload.content_type or "application/octet-stream",
-            meta=publishing.check_meta(data.get("meta") or None), request_uri=request.build_absolute_uri(),
+            meta=meta, request_uri=request.build_absolute_uri(),
         )
         # The upload is already a temporary file for large bodies; storage copies it in chunks.
         name = default_storage.save(f"datarouter/{uuid.uuid4().hex}", upload)
@@ -142,7 +160,7 @@ class LogResource(WebAPIResource):
     }
 
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
-        feed = services.get_feed(kwargs["feed_id"])
+        feed = services.visible_feed(kwargs["feed_id"], reader(request))
         params = {k: v for k, v in request.GET.items() if k in ("type", "publishId", "statusCode", "expiryReason")}
         records = logs.filter_records(LogRecord.objects.filter(feed_id=feed.pk), params, time_window=False)
         return records.order_by("date", "pk")
@@ -174,16 +192,16 @@ class FeedResource(WebAPIResource):
         return [entry["id"] for entry in obj.endpoint_ids]
 
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
-        return Feed.objects.filter(deleted=False).order_by("pk")
+        return services.visible_feeds(reader(request)).order_by("pk")
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
-        return services.create_feed(media.on_behalf_of(request), clean_feed(data, creating=True))
+        return services.create_feed(reader(request), clean_feed(data, creating=True))
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
-        return services.update_feed(kwargs["feed_id"], media.on_behalf_of(request), clean_feed(data, creating=False))
+        return services.update_feed(kwargs["feed_id"], reader(request), clean_feed(data, creating=False))
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
-        services.delete_feed(kwargs["feed_id"], media.on_behalf_of(request))
+        services.delete_feed(kwargs["feed_id"], reader(request))
 
 
 def resources() -> list[WebAPIResource]:

@@ -6,13 +6,20 @@ task (many in flight at once) with httpx streaming the file from storage,
 and settles each outcome:
 
 * 2xx: delivered;
-* 3xx: sent again to ``Location`` when the subscription follows redirects
-  and the location ends in ``/{fileId}``, otherwise like a 4xx;
+* 3xx: sent again to ``Location`` when the subscription follows redirects,
+  the location ends in ``/{fileId}`` and is on the same origin (scheme, host,
+  port) as the request, otherwise like a 4xx: the subscriber's credentials
+  and file never go to a host the subscription does not name;
 * other 4xx but 429: expired, ``notRetryable``;
 * 429, 5xx, timeouts, connection errors: retried after
   ``DATAROUTER_RETRY_INITIAL`` seconds, the wait multiplied by
   ``DATAROUTER_RETRY_FACTOR`` each time up to ``DATAROUTER_RETRY_MAX``; a
   file older than ``DATAROUTER_MAX_AGE`` expires, ``retriesExhausted``.
+
+A whole attempt, redirects included, is cut off at
+``DATAROUTER_LEASE - DATAROUTER_LEASE_MARGIN`` seconds and counts as a
+failed (retryable) attempt, so it never outlives its lease: no other worker
+can claim the delivery while this one is still sending it.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import ParamSpec, TypeVar
-from urllib.parse import quote, unquote, urljoin
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import httpx
 from asgiref.sync import sync_to_async
@@ -32,9 +39,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from . import claims, storage
-from .conf import number
+from .conf import attempt_bound, number
 
-__all__ = ["DeliveryLoop", "delivery_url", "retry_delay"]
+__all__ = ["DeliveryLoop", "delivery_url", "retry_delay", "same_origin"]
 
 logger = logging.getLogger("datarouter.delivery")
 
@@ -50,6 +57,21 @@ NO_STATUS = -1
 def delivery_url(base: str, file_id: str) -> str:
     """``{delivery.url}/{fileId}``, without doubling a trailing slash."""
     return base.rstrip("/") + "/" + quote(file_id, safe="")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_origin(first: str, second: str) -> bool:
+    """Whether two absolute URLs share scheme, host and port (RFC 6454)."""
+    a, b = urlsplit(first), urlsplit(second)
+    try:
+        ports = (a.port or _DEFAULT_PORTS.get(a.scheme), b.port or _DEFAULT_PORTS.get(b.scheme))
+    except ValueError:  # a port that is not a number
+        return False
+    return (a.scheme.lower(), (a.hostname or "").lower(), ports[0]) == (
+        b.scheme.lower(), (b.hostname or "").lower(), ports[1]
+    )
 
 
 def retry_delay(attempts: int) -> float:
@@ -73,6 +95,7 @@ class DeliveryLoop:
         self.poll = number("DATAROUTER_POLL_INTERVAL")
         self.lease = number("DATAROUTER_LEASE")
         self.timeout = number("DATAROUTER_DELIVERY_TIMEOUT")
+        self.attempt_bound = attempt_bound()
         self.tasks: dict[asyncio.Task[None], claims.Job] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -121,18 +144,29 @@ class DeliveryLoop:
         first_url = url = delivery_url(sub.delivery_url, publication.file_id)
         length = self._body_length(job)
         outcome = _Outcome(NO_STATUS, url)
-        for _hop in range(MAX_REDIRECTS + 1):
-            outcome = await self._send(client, job, url)
-            await _db(claims.record_attempt)(job, url, length, outcome.status)
-            if not (300 <= outcome.status < 400 and self._follows(job, outcome)):
-                break
-            assert outcome.location is not None
-            url = urljoin(url, outcome.location)
+        try:
+            async with asyncio.timeout(self.attempt_bound):
+                for _hop in range(MAX_REDIRECTS + 1):
+                    outcome = await self._send(client, job, url)
+                    await _db(claims.record_attempt)(job, url, length, outcome.status)
+                    if not (300 <= outcome.status < 400 and self._follows(job, url, outcome)):
+                        break
+                    assert outcome.location is not None
+                    url = urljoin(url, outcome.location)
+        except TimeoutError:
+            # The lease is about to run out; give the attempt up while it is still ours.
+            logger.info("delivery of %s to %s took over %g s; retrying later",
+                        publication.publish_id, url, self.attempt_bound)
+            outcome = _Outcome(NO_STATUS, url)
+            await _db(claims.record_attempt)(job, url, length, NO_STATUS)
         await _db(self._settle)(job, outcome.status, first_url, length)
 
     @staticmethod
-    def _follows(job: claims.Job, outcome: _Outcome) -> bool:
+    def _follows(job: claims.Job, url: str, outcome: _Outcome) -> bool:
         if not job.subscription.follow_redirect or not outcome.location:
+            return False
+        # Basic credentials go with every hop, so only to the origin the subscriber named.
+        if not same_origin(url, urljoin(url, outcome.location)):
             return False
         path = outcome.location.split("?", 1)[0]
         file_id = job.publication.file_id

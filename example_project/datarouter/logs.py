@@ -102,7 +102,7 @@ def serialize_record(record: LogRecord) -> dict[str, Any]:
     return data
 
 
-def _parse_time(name: str, value: str) -> datetime.datetime:
+def _parse_time(value: str) -> datetime.datetime:
     text = value.strip()
     # RFC 3339 allows a lower-case "t"/"z" and needs an offset; fromisoformat needs upper case.
     parsed = None
@@ -112,7 +112,7 @@ def _parse_time(name: str, value: str) -> datetime.datetime:
         except ValueError:
             parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise FieldError({name: [f'"{value}" is not an RFC 3339 date-time (e.g. 2024-01-02T03:04:05Z)']})
+        raise ValueError(f'"{value}" is not an RFC 3339 date-time (e.g. 2024-01-02T03:04:05Z)')
     return parsed
 
 
@@ -126,37 +126,68 @@ def _status_filter(value: str) -> Q:
     except ValueError:
         code = 0
     if code != -1 and not 100 <= code <= 999:
-        raise FieldError({"statusCode": [f'"{value}" is not an HTTP status code, -1, Success, Redirect or Failure']})
+        raise ValueError(f'"{value}" is not an HTTP status code, -1, Success, Redirect or Failure')
     return Q(status_code=code)
+
+
+def _type_filter(value: str) -> Q:
+    if value not in _TYPES:
+        raise ValueError(f'"{value}" is not one of: pub, del, exp')
+    return Q(type=value)
+
+
+def _publish_id_filter(value: str) -> Q:
+    # Publish ids are the digits of a row id; ASCII only (str.isdigit takes "²").
+    if not (value.isascii() and value.isdigit()):
+        raise ValueError(f'"{value}" is not a publish id (digits)')
+    return Q(publish_id=value)
+
+
+def _expiry_filter(value: str) -> Q:
+    if value not in EXPIRY_REASONS:
+        raise ValueError(f'"{value}" is not one of: {", ".join(EXPIRY_REASONS)}')
+    return Q(type=LogRecord.EXP, expiry_reason=value)
+
+
+_FILTERS = {
+    "type": _type_filter,
+    "publishId": _publish_id_filter,
+    "statusCode": _status_filter,
+    "expiryReason": _expiry_filter,
+}
 
 
 def filter_records(records: QuerySet[LogRecord], params: Mapping[str, str], *,
                    time_window: bool = True) -> QuerySet[LogRecord]:
-    """Apply the seed's filters; unknown parameters and bad values are 400.
+    """Apply the seed's filters; unknown parameters and bad values are one 400 naming them all.
 
     ``time_window=False`` leaves out ``start``/``end`` and their 24-hour
     default (the /api/ lists page through everything instead).
     """
     known = _PARAMETERS if time_window else _PARAMETERS - {"start", "end"}
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise FieldError({name: ["Unknown parameter"] for name in unknown})
-    if "type" in params:
-        if params["type"] not in _TYPES:
-            raise FieldError({"type": [f'"{params["type"]}" is not one of: pub, del, exp']})
-        records = records.filter(type=params["type"])
-    if "publishId" in params:
-        records = records.filter(publish_id=params["publishId"])
+    errors: dict[str, list[str]] = {name: ["Unknown parameter"] for name in sorted(set(params) - known)}
+    conditions: list[Q] = []
+    for name, make in _FILTERS.items():
+        if name in params:
+            try:
+                conditions.append(make(params[name]))
+            except ValueError as exc:
+                errors[name] = [str(exc)]
     if time_window:
-        end = _parse_time("end", params["end"]) if "end" in params else timezone.now()
-        start = _parse_time("start", params["start"]) if "start" in params else end - DEFAULT_WINDOW
-        records = records.filter(date__gte=start, date__lte=end)
-    if "statusCode" in params:
-        records = records.filter(_status_filter(params["statusCode"]))
-    if "expiryReason" in params:
-        if params["expiryReason"] not in EXPIRY_REASONS:
-            raise FieldError({"expiryReason": [f'"{params["expiryReason"]}" is not one of: {", ".join(EXPIRY_REASONS)}']})
-        records = records.filter(type=LogRecord.EXP, expiry_reason=params["expiryReason"])
+        times: dict[str, datetime.datetime] = {}
+        for name in ("start", "end"):
+            if name in params:
+                try:
+                    times[name] = _parse_time(params[name])
+                except ValueError as exc:
+                    errors[name] = [str(exc)]
+        end = times.get("end", timezone.now())
+        start = times.get("start", end - DEFAULT_WINDOW)
+        conditions.append(Q(date__gte=start, date__lte=end))
+    if errors:
+        raise FieldError(errors)
+    for condition in conditions:
+        records = records.filter(condition)
     return records
 
 

@@ -20,7 +20,7 @@ class Feed(models.Model):
     #: Addresses and networks publishers may publish from; empty means any.
     endpoint_addrs = models.JSONField(default=list)
     suspended = models.BooleanField(default=False)
-    group_id = models.IntegerField(default=0)
+    group_id = models.BigIntegerField(default=0)
     publisher = models.CharField(max_length=8)
     deleted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -44,7 +44,7 @@ class Subscription(models.Model):
     metadata_only = models.BooleanField(default=False)
     follow_redirect = models.BooleanField(default=False)
     suspended = models.BooleanField(default=False)
-    group_id = models.IntegerField(default=0)
+    group_id = models.BigIntegerField(default=0)
     subscriber = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

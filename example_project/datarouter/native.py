@@ -105,8 +105,7 @@ class FeedResource(NativeResource):
                            content_type=media.FEED)
 
     def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
-        media.on_behalf_of(request)
-        feed = services.get_feed(kwargs["feed_id"])
+        feed = services.visible_feed(kwargs["feed_id"], media.on_behalf_of(request))
         return APIResponse(feed_representation(feed, self.base(request, kwargs)), content_type=media.FEED)
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
@@ -132,9 +131,9 @@ class SubscriptionResource(NativeResource):
     parsers = (DataRouterParser("subscription"),)
 
     def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:  # type: ignore[override]
-        media.on_behalf_of(request)
+        reader = media.on_behalf_of(request)
         base = self.base(request, kwargs, "list")
-        urls = [subscription_url(sub, base) for sub in services.feed_subscriptions(kwargs["feed_id"])]
+        urls = [subscription_url(sub, base) for sub in services.feed_subscriptions(kwargs["feed_id"], reader)]
         return APIResponse(urls, content_type=media.SUBSCRIPTION_LIST)
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
@@ -146,8 +145,7 @@ class SubscriptionResource(NativeResource):
                            content_type=media.SUBSCRIPTION)
 
     def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
-        media.on_behalf_of(request)
-        sub = services.get_subscription(kwargs["sub_id"])
+        sub = services.visible_subscription(kwargs["sub_id"], media.on_behalf_of(request))
         return APIResponse(subscription_representation(sub, self.base(request, kwargs)),
                            content_type=media.SUBSCRIPTION)
 

@@ -8,18 +8,19 @@ import ipaddress
 import json
 from dataclasses import dataclass
 
-from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
 
-from webapi_kit.errors import DoesNotExist, MalformedRequest, NotLoggedIn, PermissionDenied
+from webapi_kit.errors import DoesNotExist, MalformedRequest, NotLoggedIn, PermissionDenied, RateLimitExceeded
+from webapi_kit.throttling import window_counter
 
-from . import storage
+from . import passwords, storage
+from .conf import number
 from .logs import record_publish
 from .models import Delivery, Feed, Publication
 from .validation import parse_network
 
-__all__ = ["Publish", "authorize", "check_meta", "feed_for_publish", "record"]
+__all__ = ["Publish", "authorize", "check_meta", "feed_for_publish", "meta_problem", "record"]
 
 MAX_META_LENGTH = 4096
 REALM = 'Basic realm="datarouter"'
@@ -80,8 +81,39 @@ def _address_allowed(address: str, allowed: list[str]) -> bool:
     return False
 
 
+def _failure_key(feed: Feed, source_ip: str) -> str:
+    return f"datarouter:publish-failures:{feed.pk}:{source_ip}"
+
+
+def _failure_limit() -> tuple[int, int]:
+    return int(number("DATAROUTER_LOGIN_FAILURES")), max(1, int(number("DATAROUTER_LOGIN_WINDOW")))
+
+
+def _check_failures(feed: Feed, source_ip: str) -> None:
+    """429 once this address failed too often on this feed: checked before the
+    password, so that guessing on cannot tell a right password from a wrong one."""
+    limit, window = _failure_limit()
+    count, reset = window_counter(_failure_key(feed, source_ip), window, increment=False)
+    if count >= limit:
+        raise RateLimitExceeded("Too many failed publish logins; try again later", retry_after=reset, limit=limit)
+
+
+def _upgrade_hash(feed: Feed, user: str, old: str, password: str) -> None:
+    """Replace an older, costly hash by the endpoint hasher's (unless the feed changed meanwhile)."""
+    with transaction.atomic():
+        current = Feed.objects.select_for_update().filter(pk=feed.pk).values_list("endpoint_ids", flat=True).first()
+        if current is None:
+            return
+        entries = [dict(entry) for entry in current]
+        for entry in entries:
+            if entry.get("id") == user and entry.get("password") == old:
+                entry["password"] = passwords.hash_password(password)
+                Feed.objects.filter(pk=feed.pk).update(endpoint_ids=entries)
+                return
+
+
 def authorize(feed: Feed, authorization: str | None, source_ip: str) -> str:
-    """The endpoint id publishing, or 401 (no credentials) / 403 (refused)."""
+    """The endpoint id publishing, or 401 (no credentials) / 403 (refused) / 429 (too many failures)."""
     credentials = _basic_credentials(authorization)
     if credentials is None:
         raise NotLoggedIn("Publishing needs HTTP Basic credentials of one of the feed's endpoint ids",
@@ -89,9 +121,15 @@ def authorize(feed: Feed, authorization: str | None, source_ip: str) -> str:
     user, password = credentials
     if feed.deleted:
         raise PermissionDenied(f"Feed {feed.pk} has been deleted")
-    matching = [entry for entry in feed.endpoint_ids if entry.get("id") == user]
-    if not any(check_password(password, entry.get("password", "")) for entry in matching):
+    _check_failures(feed, source_ip)
+    # Endpoint ids are unique within a feed (validation sees to it).
+    stored = next((entry.get("password", "") for entry in feed.endpoint_ids if entry.get("id") == user), None)
+    if not passwords.verify(password, stored):
+        window_counter(_failure_key(feed, source_ip), _failure_limit()[1])
         raise PermissionDenied("The credentials are not those of an endpoint id of this feed")
+    assert stored is not None
+    if not passwords.is_current(stored):
+        _upgrade_hash(feed, user, stored, password)
     if not _address_allowed(source_ip, feed.endpoint_addrs):
         raise PermissionDenied(f"Publishing from {source_ip} is not allowed for this feed")
     if feed.suspended:
@@ -99,23 +137,31 @@ def authorize(feed: Feed, authorization: str | None, source_ip: str) -> str:
     return user
 
 
+def meta_problem(meta: str) -> str | None:
+    """Why an ``X-ATT-DR-META`` value is not a flat JSON object of scalars, or ``None`` when it is."""
+    if len(meta) > MAX_META_LENGTH:
+        return f"X-ATT-DR-META is longer than {MAX_META_LENGTH} characters"
+    try:
+        value = json.loads(meta)
+    except ValueError as exc:
+        return f"X-ATT-DR-META is not valid JSON: {exc}"
+    if not isinstance(value, dict):
+        return "X-ATT-DR-META must be a JSON object"
+    for key, item in value.items():
+        if isinstance(item, (dict, list)):
+            return f'X-ATT-DR-META member "{key}" must be a string, number, true, false or null'
+        if isinstance(item, float) and item != item:  # NaN sneaks through json.loads
+            return f'X-ATT-DR-META member "{key}" is not a number'
+    return None
+
+
 def check_meta(meta: str | None) -> str:
     """The ``X-ATT-DR-META`` value if it is a flat JSON object of scalars, else 400."""
     if meta is None:
         return ""
-    if len(meta) > MAX_META_LENGTH:
-        raise MalformedRequest(f"X-ATT-DR-META is longer than {MAX_META_LENGTH} characters")
-    try:
-        value = json.loads(meta)
-    except ValueError as exc:
-        raise MalformedRequest(f"X-ATT-DR-META is not valid JSON: {exc}") from None
-    if not isinstance(value, dict):
-        raise MalformedRequest("X-ATT-DR-META must be a JSON object")
-    for key, item in value.items():
-        if isinstance(item, (dict, list)):
-            raise MalformedRequest(f'X-ATT-DR-META member "{key}" must be a string, number, true, false or null')
-        if isinstance(item, float) and item != item:  # NaN sneaks through json.loads
-            raise MalformedRequest(f'X-ATT-DR-META member "{key}" is not a number')
+    problem = meta_problem(meta)
+    if problem is not None:
+        raise MalformedRequest(problem)
     return meta
 
 

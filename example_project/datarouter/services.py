@@ -1,20 +1,30 @@
 """Provisioning rules: feeds and subscriptions, shared by the native surface and /api/.
 
-Reading a feed or a subscription is open to any on-behalf-of user (feeds
-are meant to be found by would-be subscribers); changing or deleting one is
-for the user who created it only (403 for anyone else).
+Visibility, the one rule of both surfaces: feeds, subscriptions and
+published files are shown to any identified user — one named by the
+on-behalf-of header — (feeds are meant to be found by would-be
+subscribers), to nobody anonymous; every read goes through the
+``visible_*`` functions, which take that user. Each surface refuses an
+anonymous read in its own dialect before asking: natively 400, as the seed
+says; on /api/ 401 with an ``X-ATT-DR-ON-BEHALF-OF`` challenge. Passwords
+are never shown on either (endpoint passwords are stored hashed; delivery
+passwords are write-only). The native ``feedlog``/``sublog`` stay open
+because the seed's own examples read them without the header.
+
+Changing or deleting a feed or a subscription is for the user who created
+it only (403 for anyone else).
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from webapi_kit.errors import DoesNotExist, FieldError, PermissionDenied
 
 from . import storage
-from .models import Delivery, Feed, Subscription
+from .models import Delivery, Feed, Publication, Subscription
+from .passwords import hash_password
 from .validation import EndpointId, FeedInput, SubscriptionInput
 
 __all__ = [
@@ -27,7 +37,43 @@ __all__ = [
     "get_subscription",
     "update_feed",
     "update_subscription",
+    "visible_feed",
+    "visible_feeds",
+    "visible_publications",
+    "visible_subscription",
+    "visible_subscriptions",
 ]
+
+
+def visible_feeds(reader: str) -> QuerySet[Feed]:
+    """The feeds ``reader`` (an on-behalf-of user, never anonymous) may see: every live one."""
+    return Feed.objects.filter(deleted=False)
+
+
+def visible_subscriptions(reader: str) -> QuerySet[Subscription]:
+    """The subscriptions ``reader`` may see: those of the feeds they see."""
+    return Subscription.objects.filter(feed__in=visible_feeds(reader))
+
+
+def visible_publications(reader: str) -> QuerySet[Publication]:
+    """The published files ``reader`` may see: those of the feeds they see."""
+    return Publication.objects.filter(feed__in=visible_feeds(reader))
+
+
+def visible_feed(feed_id: str | int, reader: str) -> Feed:
+    """One of :func:`visible_feeds`, or 404."""
+    try:
+        return visible_feeds(reader).get(pk=int(feed_id))
+    except (Feed.DoesNotExist, ValueError):
+        raise DoesNotExist(f"Feed {feed_id} does not exist") from None
+
+
+def visible_subscription(sub_id: str | int, reader: str) -> Subscription:
+    """One of :func:`visible_subscriptions`, or 404."""
+    try:
+        return visible_subscriptions(reader).select_related("feed").get(pk=int(sub_id))
+    except (Subscription.DoesNotExist, ValueError):
+        raise DoesNotExist(f"Subscription {sub_id} does not exist") from None
 
 
 def get_feed(feed_id: str | int) -> Feed:
@@ -49,7 +95,7 @@ def _hashed_ids(ids: list[EndpointId], current: list[dict[str, str]]) -> list[di
     missing: dict[str, list[str]] = {}
     for index, endpoint in enumerate(ids):
         if endpoint.password is not None:
-            result.append({"id": endpoint.id, "password": make_password(endpoint.password)})
+            result.append({"id": endpoint.id, "password": hash_password(endpoint.password)})
         elif endpoint.id in kept:
             result.append({"id": endpoint.id, "password": kept[endpoint.id]})
         else:
@@ -121,9 +167,10 @@ def delete_feed(feed_id: str | int, user: str) -> None:
     storage.release_finished(publication_ids)
 
 
-def feed_subscriptions(feed_id: str | int) -> QuerySet[Subscription]:
-    feed = get_feed(feed_id)
-    return feed.subscriptions.order_by("pk")
+def feed_subscriptions(feed_id: str | int, reader: str) -> QuerySet[Subscription]:
+    """The subscriptions of one visible feed (404 for others), oldest first."""
+    feed = visible_feed(feed_id, reader)
+    return visible_subscriptions(reader).filter(feed=feed).order_by("pk")
 
 
 def get_subscription(sub_id: str | int) -> Subscription:

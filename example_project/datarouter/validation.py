@@ -10,9 +10,12 @@ from urllib.parse import urlsplit
 
 from webapi_kit.errors import FieldError
 
-__all__ = ["EndpointId", "FeedInput", "SubscriptionInput", "clean_feed", "clean_subscription", "parse_network"]
+__all__ = ["INT64_MAX", "INT64_MIN", "EndpointId", "FeedInput", "SubscriptionInput", "clean_feed", "clean_subscription", "parse_network"]
 
 _MISSING: Any = object()
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
 
 
 @dataclass
@@ -101,6 +104,10 @@ def _group_id(data: Mapping[str, Any], errors: _Errors) -> int:
             # JSON true is an int to Python; a group id never is.
             if isinstance(value, bool) or not isinstance(value, int):
                 errors.add(name, "Must be an integer")
+                return 0
+            # The column is a signed 64-bit integer; JSON numbers are not bounded.
+            if not INT64_MIN <= value <= INT64_MAX:
+                errors.add(name, f"Must be between {INT64_MIN} and {INT64_MAX}")
                 return 0
             return value
     return 0
@@ -204,6 +211,8 @@ def clean_subscription(data: Mapping[str, Any], *, creating: bool) -> Subscripti
     else:
         url = _delivery_url(_string(delivery, "url", errors, max_length=256, blank=False, label="delivery.url"), errors)
         user = _string(delivery, "user", errors, max_length=60, blank=False, label="delivery.user") or ""
+        if ":" in user:  # RFC 7617: a Basic user-id ends at the first colon
+            errors.add("delivery.user", 'May not contain ":"')
         password = _string(delivery, "password", errors, max_length=100, blank=False, label="delivery.password",
                            required=creating)
         if "use100" not in delivery:

@@ -1,10 +1,20 @@
 """The queuey service's resources in the /api/ tree (webapi_kit's default dialect).
 
-``/api/applications/{application_name}/queues/{queue_name}/messages/{partition}:{id}/``,
+``/api/queuey/applications/{application_name}/queues/{queue_name}/messages/{partition}:{id}/``,
 browsable by links from the root. The caller authenticates with the same
-``Authorization: Application <key>`` as on the native surface and sees only
-its own application: anything else is a ``404``. Every rule is the service
-layer's, shared with the native surface.
+``Authorization: Application <key>`` as on the native surface (no key is
+anonymous; an unknown key is ``401``). Every access rule is the service
+layer's, the very functions the native surface calls: queues are their
+owner's, messages are read by :func:`queuey.services.can_read` (listed
+principals, or anyone on a ``public`` queue, without a key) and written by
+the owner.
+
+Refusals in this dialect: anonymous callers get ``401``; an application that
+may see the queue (its owner or a reader) gets ``403``; any other
+application gets ``404``, as if the queue were not there.
+
+``message_count`` costs a count over every message of a queue, so it is
+only computed, and only shown, with ``?include_count=1``.
 
 The resources' names carry a ``queuey_`` prefix because names are unique
 across the project's one API tree; their URLs do not.
@@ -12,15 +22,14 @@ across the project's one API tree; their URLs do not.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 from queuey import services
 from queuey.errors import QueueyError
@@ -30,12 +39,11 @@ from queuey.timestamps import to_decimal
 from webapi_kit.errors import DoesNotExist, FieldError, PermissionDenied, WebAPIError
 from webapi_kit.fields import DateTime, Int, List, String
 from webapi_kit.fields import Decimal as DecimalField
-from webapi_kit.permissions import IsAuthenticated
-from webapi_kit.resource import RequestContext, WebAPIResource
+from webapi_kit.pagination import Page, paginate
+from webapi_kit.permissions import AllowAny, IsAuthenticated
+from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 
 __all__ = ["resources"]
-
-H = TypeVar("H", bound=Callable[..., Any])
 
 
 def _caller(request: HttpRequest) -> Application | None:
@@ -45,7 +53,9 @@ def _caller(request: HttpRequest) -> Application | None:
 
 class _QueueyResource(WebAPIResource):
     authentication_classes = (ApplicationKeyAuthentication,)
-    permission_classes = (IsAuthenticated,)
+    # Who may do what is decided by the service layer (a public queue needs
+    # no key), not by a blanket permission.
+    permission_classes: Sequence[Any] | None = (AllowAny,)
 
     def handle_exception(self, request: HttpRequest, exc: Exception) -> WebAPIError:
         """The service layer's errors in the default dialect."""
@@ -55,8 +65,12 @@ class _QueueyResource(WebAPIResource):
         if exc.status == HTTPStatus.NOT_FOUND:
             return DoesNotExist(msg)
         if exc.status == HTTPStatus.UNAUTHORIZED:
-            return self.permission_denied(request) if _caller(request) is None else PermissionDenied(msg)
+            return self.permission_denied(request) if _caller(request) is None else self.refusal(request, msg)
         return FieldError({key: [text] for key, text in exc.errors.items()})
+
+    def refusal(self, request: HttpRequest, msg: str) -> WebAPIError:
+        """What an application's key that does not grant the call gets: another's data is not there."""
+        return DoesNotExist()
 
 
 class MessageResource(_QueueyResource):
@@ -88,26 +102,34 @@ class MessageResource(_QueueyResource):
     def get_link_title(self, obj: Any) -> str:
         return str(obj.key)
 
-    def _queue(self, request: HttpRequest, kwargs: Mapping[str, str]) -> Queue:
-        queue = queue_resource_of(self).get_object(request, **kwargs)
-        assert isinstance(queue, Queue)
-        return queue
+    def refusal(self, request: HttpRequest, msg: str) -> WebAPIError:
+        # Looked up again only on this error path, so the happy path pays one lookup.
+        kwargs = request_context(request).kwargs
+        try:
+            queue = services.get_queue(kwargs["application_name"], kwargs["queue_name"])
+        except QueueyError:
+            return DoesNotExist()
+        return PermissionDenied(msg) if services.can_see(queue, _caller(request)) else DoesNotExist()
 
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
-        queue = self._queue(request, kwargs)
-        if not services.can_read(queue, _caller(request)):
-            raise PermissionDenied("This application may not read this queue")
+        queue = services.readable_queue(_caller(request), kwargs["application_name"], kwargs["queue_name"])
         return services.visible_messages(queue).order_by("timestamp", "id")
 
+    def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Page:
+        # get_queryset already answers for the queue (404 / refusal); the
+        # base class would look the parent up again through the owner-only
+        # queue resource, refusing readers who are not the owner.
+        return paginate(self.get_queryset(request, is_list=True, **kwargs), self.get_page_request(request))
+
     def get_object(self, request: HttpRequest, lock: bool = False, **kwargs: str) -> Any:
-        partition, _, message_id = kwargs["message_key"].partition(":")
-        found = self.get_queryset(request, **kwargs).filter(partition=int(partition), message_id=message_id.lower()).first()
-        if found is None:
+        found = services.get_messages_by_keys(
+            _caller(request), kwargs["application_name"], kwargs["queue_name"], kwargs["message_key"]
+        )
+        if not found:
             raise DoesNotExist()
-        return found
+        return found[0]
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Message:
-        queue = self._queue(request, kwargs)
         item: dict[str, Any] = {"ttl": data.get("ttl"), "partition": data.get("partition")}
         upload = next((value for value in data.values() if isinstance(value, UploadedFile)), None)
         if isinstance(data.get("body"), str) or upload is None:
@@ -116,17 +138,18 @@ class MessageResource(_QueueyResource):
         else:
             item["body"] = upload.read()
             item["content_type"] = upload.content_type or "application/octet-stream"
-        (message,) = services.post_messages(_caller(request), queue.application.name, queue.name, [item], batch=False)
+        (message,) = services.post_messages(_caller(request), kwargs["application_name"], kwargs["queue_name"], [item], batch=False)
         return message
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
-        message = self.get_object(request, **kwargs)
+        # Looked up first: on this surface an unknown message is a 404.
+        message = self.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
         services.delete_messages(_caller(request), kwargs["application_name"], kwargs["queue_name"], message.key)
         return None
 
 
 class QueueResource(_QueueyResource):
-    """A queue of the caller's application."""
+    """A queue of the caller's application; only its owner sees it, as natively."""
 
     name = "queuey_queue"
     uri_name = "queues"
@@ -143,7 +166,7 @@ class QueueResource(_QueueyResource):
         "consistency": String("weak, strong or very_strong."),
         "principles": List("app:<name> / bid:<email> principals allowed to read; empty means the owner."),
         "created": DateTime("When it was created."),
-        "message_count": Int("How many live messages it holds."),
+        "message_count": Int("How many live messages it holds; only with ?include_count=1 (a full count)."),
     }
 
     def __init__(self) -> None:
@@ -153,40 +176,39 @@ class QueueResource(_QueueyResource):
     def serialize_principles_field(self, obj: Queue, ctx: RequestContext) -> list[str]:
         return obj.principle_list
 
-    def serialize_message_count_field(self, obj: Queue, ctx: RequestContext) -> int:
+    def serialize_message_count_field(self, obj: Queue, ctx: RequestContext) -> int | None:
+        if not services.wants_count(ctx.request.GET):
+            return None
         count = getattr(obj, "message_count", None)
-        return count if count is not None else services.visible_messages(obj).count()
+        return count if count is not None else services.count_messages(obj)
+
+    def serialize_object(self, obj: Any, ctx: RequestContext, href: str | None = None) -> dict[str, Any]:
+        item = super().serialize_object(obj, ctx, href)
+        # Shown only when counted (``?include_count=1``): a null would read as "unknown queue size".
+        if item.get("message_count", 0) is None:
+            del item["message_count"]
+        return item
 
     def get_link_title(self, obj: Any) -> str:
         return str(obj.name)
 
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
-        caller = _caller(request)
-        live = Q(messages__expires_at__gt=timezone.now())
-        return (
-            Queue.objects.filter(application=caller, application__name=kwargs["application_name"])
-            .select_related("application")
-            .annotate(message_count=Count("messages", filter=live))
-            .order_by("name")
-        )
+        # A list page counts messages only when asked: one grouped count, never per GET.
+        include_count = is_list and services.wants_count(request.GET)
+        return services.owned_queues(_caller(request), kwargs["application_name"], include_count=include_count)
 
-    def _application(self, request: HttpRequest, kwargs: Mapping[str, str]) -> Application:
-        caller = _caller(request)
-        if caller is None or caller.name != kwargs["application_name"]:
-            raise DoesNotExist()
-        return caller
+    def get_object(self, request: HttpRequest, lock: bool = False, **kwargs: str) -> Any:
+        services.wants_count(request.GET)  # a bad value is a 400 before any work
+        return services.owned_queue(_caller(request), kwargs["application_name"], kwargs["queue_name"])
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Queue:
-        app = self._application(request, kwargs)
-        return services.create_queue(app, app.name, _queue_input(data))
+        return services.create_queue(_caller(request), kwargs["application_name"], _queue_input(data))
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Queue:
-        queue = self.get_object(request, **kwargs)
-        return services.update_queue(_caller(request), queue.application.name, queue.name, _queue_input(data))
+        return services.update_queue(_caller(request), kwargs["application_name"], kwargs["queue_name"], _queue_input(data))
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
-        queue = self.get_object(request, **kwargs)
-        services.delete_queue(_caller(request), queue.application.name, queue.name)
+        services.delete_queue(_caller(request), kwargs["application_name"], kwargs["queue_name"])
         return None
 
 
@@ -200,13 +222,11 @@ def _queue_input(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def queue_resource_of(message_resource: WebAPIResource) -> WebAPIResource:
-    assert message_resource.parent is not None
-    return message_resource.parent
-
-
 class ApplicationResource(_QueueyResource):
     """The caller's own application (the only one it can see)."""
+
+    # Every call here needs the owner: without a key there is nothing to show.
+    permission_classes = (IsAuthenticated,)
 
     name = "queuey_application"
     uri_name = "queuey/applications"

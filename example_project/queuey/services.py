@@ -43,6 +43,8 @@ __all__ = [
     "validate_application_name",
     "application_for_key",
     "can_read",
+    "can_see",
+    "count_messages",
     "create_application",
     "create_queue",
     "default_ttl",
@@ -52,14 +54,18 @@ __all__ = [
     "get_messages_by_keys",
     "get_queue",
     "list_queues",
+    "owned_queue",
+    "owned_queues",
     "parse_message_keys",
     "post_messages",
     "purge_expired",
     "put_messages",
     "read_messages",
+    "readable_queue",
     "rotate_key",
     "update_queue",
     "visible_messages",
+    "wants_count",
 ]
 
 logger = logging.getLogger("queuey")
@@ -74,8 +80,9 @@ MAX_QUEUE_LIST_LIMIT = 1000
 MAX_MESSAGE_KEYS = 1000
 
 _APP_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,50}")
-# A queue name is one URL path segment: no slash, no control characters.
-_QUEUE_NAME = re.compile(r"[^/\x00-\x1f\x7f]+")
+# A queue name is one URL path segment: no slash, no control characters,
+# and no lone surrogates (a JSON body can carry them; UTF-8 cannot).
+_QUEUE_NAME = re.compile(r"[^/\x00-\x1f\x7f\ud800-\udfff]+")
 _HEX_ID = re.compile(r"[0-9a-fA-F]{32}")
 _KEY_WITH_PARTITION = re.compile(r"([0-9]{1,5}):([0-9a-fA-F]{32})")
 # The seed's own DELETE example writes the colon as "%3" instead of "%3A",
@@ -218,6 +225,13 @@ def get_queue(app_name: str, queue_name: str) -> Queue:
     return queue
 
 
+def owned_queue(caller: Application | None, app_name: str, queue_name: str) -> Queue:
+    """The queue, for its owner only (``404``, then ``401``)."""
+    queue = get_queue(app_name, queue_name)
+    _require_owner(queue.application, caller)
+    return queue
+
+
 def create_queue(caller: Application | None, app_name: str, data: Mapping[str, Any]) -> Queue:
     """Create a queue from ``queue_name``, ``partitions``, ``type``, ``consistency``, ``principles``."""
     app = get_application(app_name)
@@ -246,6 +260,40 @@ class QueueListing:
     count: int | None
 
 
+def owned_queues(caller: Application | None, app_name: str, *, include_count: bool = False) -> QuerySet[Queue]:
+    """The application's queues by name, for its owner only.
+
+    ``include_count`` annotates ``message_count`` (live messages): a grouped
+    count over every message of every queue, so only when a caller asks.
+    """
+    app = get_application(app_name)
+    _require_owner(app, caller)
+    return _queues_of(app, include_count=include_count)
+
+
+def _queues_of(app: Application, *, include_count: bool) -> QuerySet[Queue]:
+    queues: QuerySet[Queue] = Queue.objects.filter(application=app).order_by("name")
+    if include_count:
+        live = Q(messages__expires_at__gt=timezone.now())
+        queues = queues.annotate(message_count=Count("messages", filter=live))
+    return queues
+
+
+def _include_count(params: Mapping[str, Any], errors: dict[str, str]) -> bool:
+    if params.get("include_count") in (None, ""):
+        return False
+    return bool(_clean(Bool(), params["include_count"], "include_count", errors))
+
+
+def wants_count(params: Mapping[str, Any]) -> bool:
+    """The ``include_count`` query parameter (default false), or ``400 {"include_count": ...}``."""
+    errors: dict[str, str] = {}
+    include_count = _include_count(params, errors)
+    if errors:
+        raise Invalid(errors)
+    return include_count
+
+
 def list_queues(caller: Application | None, app_name: str, params: Mapping[str, Any]) -> list[QueueListing]:
     """The application's queues by name: ``limit``, ``offset`` (a name, inclusive), ``include_count``."""
     app = get_application(app_name)
@@ -254,25 +302,19 @@ def list_queues(caller: Application | None, app_name: str, params: Mapping[str, 
     limit = DEFAULT_QUEUE_LIST_LIMIT
     if params.get("limit") not in (None, ""):
         limit = _clean(Int(min_value=1, max_value=MAX_QUEUE_LIST_LIMIT), params["limit"], "limit", errors)
-    include_count = False
-    if params.get("include_count") not in (None, ""):
-        include_count = _clean(Bool(), params["include_count"], "include_count", errors)
+    include_count = _include_count(params, errors)
     if errors:
         raise Invalid(errors)
-    queues: QuerySet[Queue] = Queue.objects.filter(application=app).order_by("name")
+    queues = _queues_of(app, include_count=include_count)
     offset = params.get("offset")
     if offset:
         queues = queues.filter(name__gte=offset)
-    if include_count:
-        live = Q(messages__expires_at__gt=timezone.now())
-        queues = queues.annotate(message_count=Count("messages", filter=live))
     return [QueueListing(q, getattr(q, "message_count", None)) for q in queues[:limit]]
 
 
 def update_queue(caller: Application | None, app_name: str, queue_name: str, data: Mapping[str, Any]) -> Queue:
     """Change ``partitions`` (only upwards), ``type``, ``consistency``, ``principles``."""
-    queue = get_queue(app_name, queue_name)
-    _require_owner(queue.application, caller)
+    queue = owned_queue(caller, app_name, queue_name)
     errors: dict[str, str] = {}
     options = _queue_options(data, errors)
     if errors:
@@ -290,8 +332,7 @@ def update_queue(caller: Application | None, app_name: str, queue_name: str, dat
 
 def delete_queue(caller: Application | None, app_name: str, queue_name: str) -> None:
     """Remove the queue with its partitions and messages."""
-    queue = get_queue(app_name, queue_name)
-    _require_owner(queue.application, caller)
+    queue = owned_queue(caller, app_name, queue_name)
     # Messages have no dependents, so the cascade is one DELETE statement.
     queue.delete()
 
@@ -305,6 +346,27 @@ def can_read(queue: Queue, caller: Application | None) -> bool:
     if queue.type == Queue.TYPE_PUBLIC:
         return True
     return _is_principal(queue, caller)
+
+
+def can_see(queue: Queue, caller: Application | None) -> bool:
+    """Whether ``caller`` may know more of the queue than its name: its owner or a reader.
+
+    The /api/ surface answers a refusal to such a caller with ``403`` and
+    hides the queue from anyone else behind a ``404``.
+    """
+    return bool(caller is not None and caller.pk == queue.application_id) or can_read(queue, caller)  # type: ignore[attr-defined]
+
+
+def readable_queue(caller: Application | None, app_name: str, queue_name: str) -> Queue:
+    """The queue, for those who may read its messages (``404``, then ``401``)."""
+    queue = get_queue(app_name, queue_name)
+    _require_read(queue, caller)
+    return queue
+
+
+def count_messages(queue: Queue) -> int:
+    """The queue's live messages: a count over all of them, so only on request."""
+    return visible_messages(queue).count()
 
 
 def _is_principal(queue: Queue, caller: Application | None) -> bool:
@@ -343,12 +405,25 @@ class _NewMessage:
     content_type: str
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _clean_body(value: Any, key: str, errors: dict[str, str]) -> bytes | None:
     if value is None or value == "" or value == b"":
         errors[key] = "Required"
         return None
     if isinstance(value, str):
-        return value.encode("utf-8", "surrogatepass")
+        if _is_utf8(value):
+            return value.encode("utf-8")
+        # A JSON string may hold a lone surrogate ("\ud800"); stored as is
+        # it would read back as U+FFFD, so refuse it like raw non-UTF-8.
+        errors[key] = "Must be UTF-8 text"
+        return None
     if isinstance(value, bytes):
         try:
             value.decode("utf-8")
@@ -376,6 +451,9 @@ def _clean_message(item: Any, queue: Queue, prefix: str, errors: dict[str, str])
     if len(errors) > before or body is None:
         return None
     content_type = item.get("content_type") or ""
+    if not _is_utf8(str(content_type)):
+        errors[f"{prefix}content_type"] = "Must be UTF-8 text"
+        return None
     return _NewMessage(body=body, ttl=ttl, partition=partition, content_type=str(content_type)[:255])
 
 
@@ -393,8 +471,7 @@ def post_messages(
     (``"1.partition"``: the second item, counting from 0 as the seed's
     original did); one bad item stores nothing.
     """
-    queue = get_queue(app_name, queue_name)
-    _require_owner(queue.application, caller)
+    queue = owned_queue(caller, app_name, queue_name)
     return store_messages(queue, items, batch=batch)
 
 
@@ -458,8 +535,7 @@ def read_messages(caller: Application | None, app_name: str, queue_name: str, pa
 
     One index seek per partition asked for, answered in the order asked.
     """
-    queue = get_queue(app_name, queue_name)
-    _require_read(queue, caller)
+    queue = readable_queue(caller, app_name, queue_name)
     errors: dict[str, str] = {}
     limit = DEFAULT_READ_LIMIT
     if params.get("limit") not in (None, ""):
@@ -538,8 +614,7 @@ def _keys_filter(keys: Iterable[MessageKey]) -> Q:
 
 def get_messages_by_keys(caller: Application | None, app_name: str, queue_name: str, keys_text: str) -> list[Message]:
     """A search: the live messages among the keys, in the order asked; missing ones left out."""
-    queue = get_queue(app_name, queue_name)
-    _require_read(queue, caller)
+    queue = readable_queue(caller, app_name, queue_name)
     keys = parse_message_keys(keys_text)
     found = {MessageKey(m.partition, m.message_id): m for m in visible_messages(queue).filter(_keys_filter(keys))}
     return [found[key] for key in keys if key in found]
@@ -556,8 +631,7 @@ def put_messages(
     content_type: str,
 ) -> None:
     """Overwrite body and TTL of each message (id and time kept), creating the missing ones."""
-    queue = get_queue(app_name, queue_name)
-    _require_owner(queue.application, caller)
+    queue = owned_queue(caller, app_name, queue_name)
     keys = parse_message_keys(keys_text)
     errors: dict[str, str] = {}
     data = _clean_body(body, "body", errors)

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 
 from retry import services
 from retry.models import Attempt, RetryRequest, State
+from retry.redaction import redacted_headers
 from retry.services import AlreadyFinished, SubmissionRejected
 from retry.validation import OWNER_HEADER, validate_owner
 from webapi_kit.authentication import Authentication, Credentials
@@ -31,8 +32,9 @@ from webapi_kit.errors import (
 )
 from webapi_kit.fields import Choice, DateTime, Dict, Field, Int, List, String, request_fields
 from webapi_kit.pagination import Page, paginate
+from webapi_kit.parsers import decode_json
 from webapi_kit.permissions import IsAuthenticated
-from webapi_kit.resource import RequestContext, WebAPIResource
+from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 
 __all__ = ["OwnerHeaderAuthentication", "RetryAttemptResource", "RetryRequestResource", "resources"]
 
@@ -101,8 +103,12 @@ class RetryRequestResource(_OwnedResource):
         "state": Choice("pending, succeeded, gave_up or cancelled.", choices=State.values),
         "method": String("The HTTP method it is sent with."),
         "url": String("The URL it is sent to."),
-        "headers": Dict("Header names mapped to lists of values, as submitted."),
-        "body": String("The body sent."),
+        "headers": Dict(
+            "Header names mapped to lists of values, as submitted; values of headers that may carry "
+            "credentials (Authorization, Cookie, names containing token, secret, key, auth or password) "
+            "read \"[redacted]\"."
+        ),
+        "body_size": Int("The length of the body sent, in bytes (the body itself is never shown)."),
         "intervals": List("Seconds after acceptance at which each attempt falls due."),
         "accepted_at": DateTime("When the request was accepted."),
         "next_attempt_at": DateTime("When the next attempt falls due (null once finished)."),
@@ -114,11 +120,13 @@ class RetryRequestResource(_OwnedResource):
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
         return services.list_requests(owner_of(request))
 
+    # Owner ids are labels, not credentials: reads never show what the
+    # request carries to its target (see retry.redaction).
     def serialize_headers_field(self, obj: RetryRequest, ctx: RequestContext) -> dict[str, list[str]]:
-        return services.headers_as_object(obj.headers)
+        return redacted_headers(obj.headers)
 
-    def serialize_body_field(self, obj: RetryRequest, ctx: RequestContext) -> str:
-        return bytes(obj.body).decode("utf-8")
+    def serialize_body_size_field(self, obj: RetryRequest, ctx: RequestContext) -> int:
+        return len(obj.body)
 
     def serialize_next_attempt_at_field(self, obj: RetryRequest, ctx: RequestContext) -> Any:
         return obj.next_due_at
@@ -129,8 +137,9 @@ class RetryRequestResource(_OwnedResource):
         return paginate(queryset, self.get_page_request(request))
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> RetryRequest:
+        payload = submission(request_context(request), data)
         try:
-            return services.accept_request(owner_of(request), dict(data))
+            return services.accept_request(owner_of(request), payload)
         except SubmissionRejected as exc:
             if exc.retry_after is not None:
                 raise RateLimitExceeded(str(exc), retry_after=exc.retry_after) from None
@@ -146,6 +155,38 @@ class RetryRequestResource(_OwnedResource):
             raise DoesNotExist() from None
         except AlreadyFinished as exc:
             raise Conflict(str(exc)) from None
+
+
+#: The seed's body fields that a form carries as JSON text.
+_JSON_FORM_FIELDS = ("intervals", "request")
+
+
+def submission(ctx: RequestContext, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The seed's body, from a JSON object or from a form.
+
+    The dialect lets clients POST forms (``curl -F``), whose fields are
+    strings; ``request`` and ``intervals`` then hold JSON text. A text that
+    is not JSON is a field error on that field; an empty one counts as
+    absent, as an unfilled form field does.
+    """
+    payload = dict(data)
+    if ctx.body.form is None:  # a JSON body: its values are already typed
+        return payload
+    errors: dict[str, list[str]] = {}
+    for name in _JSON_FORM_FIELDS:
+        text = payload.get(name)
+        if not isinstance(text, str):
+            continue
+        if not text.strip():
+            payload[name] = None
+            continue
+        try:
+            payload[name] = decode_json(text)
+        except ValueError as exc:
+            errors[name] = [f"'{name}' is not valid JSON: {exc}"]
+    if errors:
+        raise FieldError(errors)
+    return payload
 
 
 def resources() -> list[WebAPIResource]:

@@ -8,8 +8,9 @@ short schedules without editing settings. Values are read on every call:
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -18,7 +19,10 @@ __all__ = [
     "DEFAULT_INTERVALS",
     "MAX_INTERVAL",
     "MAX_INTERVALS",
+    "Network",
+    "blocked_networks",
     "concurrency",
+    "is_blocked",
     "lease_seconds",
     "limit_count",
     "limit_window",
@@ -27,6 +31,12 @@ __all__ = [
 ]
 
 T = TypeVar("T", int, float)
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+#: Link-local ranges, where cloud metadata services answer (169.254.169.254,
+#: fe80::...). Loopback stays allowed: local targets are how tests and
+#: single-host deployments use the service.
+DEFAULT_BLOCKED_NETWORKS: tuple[str, ...] = ("169.254.0.0/16", "fe80::/10")
 
 #: The seed's default schedule, in seconds after the request was accepted.
 DEFAULT_INTERVALS: tuple[int, ...] = (30, 300, 900)
@@ -74,3 +84,30 @@ def lease_seconds() -> float:
 def concurrency() -> int:
     """``RETRY_CONCURRENCY``: attempts one worker keeps in flight at once (100)."""
     return max(1, _read("RETRY_CONCURRENCY", 100, int))
+
+
+def blocked_networks() -> list[Network]:
+    """``RETRY_BLOCKED_NETWORKS``: CIDRs no request may be sent to (link-local).
+
+    A list in settings; a comma-separated string in the environment (empty
+    for none). Checked on a URL's literal host when a request is accepted and
+    on every resolved address before each attempt.
+    """
+    raw: str | Iterable[str] | None = os.environ.get("RETRY_BLOCKED_NETWORKS")
+    if raw is None:
+        raw = getattr(settings, "RETRY_BLOCKED_NETWORKS", DEFAULT_BLOCKED_NETWORKS)
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    return [ipaddress.ip_network(cidr.strip(), strict=False) for cidr in raw if cidr.strip()]
+
+
+def is_blocked(address: str, networks: Iterable[Network]) -> bool:
+    """Whether an IP address (text, IPv6 scope allowed) lies in one of ``networks``.
+
+    An IPv4-mapped IPv6 address (``::ffff:169.254.169.254``) reaches the
+    IPv4 host, so it is judged as that host.
+    """
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip.version == network.version and ip in network for network in networks)

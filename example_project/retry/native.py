@@ -38,6 +38,8 @@ from webapi_kit.responses import APIResponse
 __all__ = ["HealthResource", "NativeEnvelope", "RequestsResource", "RetryJSONParser"]
 
 JSON = "application/json"
+#: The error type of every bad query parameter (the body's is ``invalid_body``).
+INVALID_QUERY = "invalid_query"
 #: Where the parser leaves the decoded body for the handler.
 PAYLOAD = "retry.payload"
 
@@ -113,14 +115,21 @@ class RequestsResource(WebAPIResource):
 
     def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         owner = require_owner(request)
+        problems: dict[str, list[str]] = {}
         state = request.GET.get("state")
         if state is not None and state not in State.values:
-            raise FieldError(
-                {"state": [f"'state' must be one of: {', '.join(State.values)}"]},
-                extra={"error_type": "invalid_query"},
-            )
+            problems["state"] = [f"'state' must be one of: {', '.join(State.values)}"]
+        try:
+            page_request = parse_page_request(request.GET)
+        except FieldError as exc:
+            # webapi_kit's messages do not name the parameter; the seed's
+            # error list has no field key, so the message must.
+            for name, messages in exc.fields.items():
+                problems[name] = [f"'{name}': {message}" for message in messages]
+        if problems:
+            raise FieldError(problems, extra={"error_type": INVALID_QUERY})
         queryset = services.list_requests(owner, state).prefetch_related("attempts")
-        page = paginate(queryset, parse_page_request(request.GET))
+        page = paginate(queryset, page_request)
         list_url = self.api.base_url(request, self.list_template, kwargs) + self.list_template.expand({})
         payload: dict[str, Any] = {
             "requests": [request_json(item, list(item.attempts.all())) for item in page.items],

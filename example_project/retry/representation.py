@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from retry.models import Attempt, RetryRequest
-from retry.services import headers_as_object
+from retry.redaction import redacted_headers
 
 __all__ = ["attempt_json", "request_json"]
 
@@ -23,12 +23,14 @@ def request_json(request: RetryRequest, attempts: list[Attempt] | None = None) -
         "intervals": request.intervals,
         "next_attempt_at": request.next_due_at,
         "finished_at": request.finished_at,
+        # Secrets stay hidden: owner ids are labels, not credentials, so a
+        # read shows header names with sensitive values redacted and only the
+        # body's size (see retry.redaction).
         "request": {
             "url": request.url,
             "method": request.method,
-            "headers": headers_as_object(request.headers),
-            # Bodies arrive as JSON strings, so they are always UTF-8 text.
-            "body": bytes(request.body).decode("utf-8"),
+            "headers": redacted_headers(request.headers),
+            "body_size": len(request.body),
         },
     }
     if attempts is not None:

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import time
+from urllib.parse import urlsplit
 
 import httpx
 from django.utils import timezone
 
+from retry import conf
 from retry.services import Claim, Outcome
 
-__all__ = ["send"]
+__all__ = ["BLOCKED", "send"]
+
+#: The error recorded for an attempt refused by ``RETRY_BLOCKED_NETWORKS``.
+BLOCKED = "blocked target"
+
+
+class _Blocked(Exception):
+    """The target resolves to a blocked address."""
 
 
 async def send(client: httpx.AsyncClient, claim: Claim, timeout: float) -> Outcome:
@@ -25,8 +35,10 @@ async def send(client: httpx.AsyncClient, claim: Claim, timeout: float) -> Outco
     clock = time.monotonic()
     status_code: int | None = None
     error = ""
+    final = False
     try:
         async with asyncio.timeout(timeout):
+            await _check_target(claim.url)
             request = client.build_request(
                 claim.method,
                 claim.url,
@@ -37,6 +49,11 @@ async def send(client: httpx.AsyncClient, claim: Claim, timeout: float) -> Outco
             response = await client.send(request, stream=True)
             status_code = response.status_code
             await response.aclose()
+    except _Blocked:
+        # Retrying cannot change where a name points for long enough to matter.
+        error, final = BLOCKED, True
+    except socket.gaierror as exc:
+        error = f"connection failed: {_reason(exc)}"
     except (TimeoutError, httpx.TimeoutException):
         error = f"timeout: no response within {timeout:g} s"
     except httpx.ConnectError as exc:
@@ -50,7 +67,27 @@ async def send(client: httpx.AsyncClient, claim: Claim, timeout: float) -> Outco
         duration=round(time.monotonic() - clock, 6),
         status_code=status_code,
         error=error,
+        final=final,
     )
+
+
+async def _check_target(url: str) -> None:
+    """Raise :class:`_Blocked` if the URL's host resolves to a blocked address.
+
+    Names are resolved here, just before sending, because acceptance could
+    only judge IP literals and a name may point anywhere by now. Every
+    address counts: the connection may use any of them. (httpx resolves the
+    name again to connect, so a name re-pointed within that instant is not
+    caught; pinning the address would need a custom transport.)
+    """
+    networks = conf.blocked_networks()
+    if not networks:
+        return
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    if any(conf.is_blocked(str(info[4][0]), networks) for info in infos):
+        raise _Blocked()
 
 
 def _reason(exc: BaseException) -> str:

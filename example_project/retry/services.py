@@ -39,7 +39,6 @@ __all__ = [
     "cancel_request",
     "claim_due",
     "get_request",
-    "headers_as_object",
     "limit_message",
     "list_attempts",
     "list_requests",
@@ -196,14 +195,6 @@ def _parse_id(request_id: str | int) -> int:
     return pk
 
 
-def headers_as_object(pairs: Sequence[Sequence[str]]) -> dict[str, list[str]]:
-    """Stored ``[[name, value], ...]`` pairs back in the seed's ``{name: [values]}`` shape."""
-    grouped: dict[str, list[str]] = {}
-    for name, value in pairs:
-        grouped.setdefault(name, []).append(value)
-    return grouped
-
-
 # ----------------------------------------------------------------------
 # Working: leases, attempts, schedule.
 
@@ -231,6 +222,8 @@ class Outcome:
     duration: float
     status_code: int | None = None
     error: str = ""
+    #: A failure that retrying cannot mend (a blocked target): give up at once.
+    final: bool = False
 
     @property
     def succeeded(self) -> bool:
@@ -304,7 +297,7 @@ def record_attempt(claim: Claim, outcome: Outcome) -> str | None:
     """Store an attempt's outcome and move its request on; returns the new state.
 
     Success (a status below 500) finishes the request; a failure schedules
-    the next interval or, after the last, gives up. Returns ``None`` when the
+    the next interval or, after the last (or a ``final`` failure), gives up. Returns ``None`` when the
     request is no longer this claim's to move (cancelled meanwhile, or the
     lease was lost): the attempt is recorded all the same.
     """
@@ -326,7 +319,7 @@ def record_attempt(claim: Claim, outcome: Outcome) -> str | None:
         following = request.next_attempt + 1
         if outcome.succeeded:
             request.state = State.SUCCEEDED
-        elif following < len(request.intervals):
+        elif following < len(request.intervals) and not outcome.final:
             request.next_attempt = following
             # Every interval counts from acceptance, not from the last attempt.
             request.next_due_at = request.accepted_at + timedelta(seconds=request.intervals[following])

@@ -154,7 +154,22 @@ def _url(value: Any, problems: list[Problem]) -> str | None:
     if not valid or _BAD_VALUE_CHARS.search(value) or " " in value:
         problems.append(_invalid(f"'request.url' must be an http or https URL, not {_show(value)}", "request.url"))
         return None
+    if _literal_host_blocked(parts.hostname or ""):
+        problems.append(_invalid(f"'request.url' {_show(value)} is not an allowed target", "request.url"))
+        return None
     return value
+
+
+def _literal_host_blocked(host: str) -> bool:
+    """Whether the URL names a blocked address outright (e.g. cloud metadata).
+
+    Only IP literals can be judged here; a name is resolved, and its
+    addresses checked, by the worker before every attempt.
+    """
+    try:
+        return conf.is_blocked(host, conf.blocked_networks())
+    except ValueError:  # a host name, not an address
+        return False
 
 
 def _method(value: Any, problems: list[Problem]) -> str | None:

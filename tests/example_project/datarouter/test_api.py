@@ -24,6 +24,12 @@ def _post(client: Client, url: str, body: dict[str, Any], **headers: str) -> Any
     return client.post(url, json.dumps(body), content_type="application/json", headers={**OBO, **headers})
 
 
+@pytest.fixture
+def client() -> Client:
+    """Reads on /api/ need the on-behalf-of header, so this client always sends it."""
+    return Client(headers=OBO)
+
+
 def test_browse_from_the_root(client: Client) -> None:
     root = client.get("/api/").json()
     feeds_url = root["links"]["datarouter_feeds"]["href"]
@@ -77,8 +83,9 @@ def test_api_publish_checks_the_endpoint_credentials(client: Client) -> None:
 def test_api_owner_rules(client: Client) -> None:
     feed = _post(client, "/api/datarouter/feeds/", feed_body()).json()["datarouter_feed"]
     url = feed["links"]["self"]["href"]
-    assert client.post("/api/datarouter/feeds/", json.dumps(feed_body(version="2")),
-                       content_type="application/json").status_code == 400
+    anonymous = Client().post("/api/datarouter/feeds/", json.dumps(feed_body(version="2")),
+                              content_type="application/json")
+    assert anonymous.status_code == 401
     other = client.put(url, json.dumps(feed_body()), content_type="application/json",
                        headers={"X-ATT-DR-ON-BEHALF-OF": "bob"})
     assert other.status_code == 403
@@ -86,3 +93,81 @@ def test_api_owner_rules(client: Client) -> None:
     assert client.delete(url, headers={"X-ATT-DR-ON-BEHALF-OF": "bob"}).status_code == 403
     assert client.delete(url, headers=OBO).status_code == 204
     assert client.get(url).status_code == 404
+
+
+FIELD_ERROR = {"code": 105, "msg": "One or more fields had errors", "type": "request-field-error"}
+
+
+def _everything(client: Client) -> dict[str, str]:
+    """A feed with a subscription, a published file and a log record; the URL of each /api/ resource."""
+    feed = _post(client, "/api/datarouter/feeds/", feed_body()).json()["datarouter_feed"]
+    links = feed["links"]
+    sub = _post(client, links["datarouter_subscriptions"]["href"], sub_body()).json()["datarouter_subscription"]
+    upload = SimpleUploadedFile("f.txt", b"x")
+    published = client.post(links["datarouter_files"]["href"], {"file_id": "f.txt", "file": upload},
+                            headers={"Authorization": basic()})
+    assert published.status_code == 201
+    return {
+        "feeds": "/api/datarouter/feeds/",
+        "feed": links["self"]["href"],
+        "subscriptions": links["datarouter_subscriptions"]["href"],
+        "subscription": sub["links"]["self"]["href"],
+        "files": links["datarouter_files"]["href"],
+        "file": published.json()["datarouter_file"]["links"]["self"]["href"],
+        "logs": links["datarouter_logs"]["href"],
+    }
+
+
+def test_anonymous_callers_are_refused_everywhere(client: Client) -> None:
+    urls = _everything(client)
+    anonymous = Client()
+    attempts = [("GET", url) for url in urls.values()]
+    attempts += [("PUT", urls["feed"]), ("DELETE", urls["feed"]), ("PUT", urls["subscription"]),
+                 ("DELETE", urls["subscription"]), ("POST", urls["feeds"]), ("POST", urls["subscriptions"])]
+    for method, url in attempts:
+        body = json.dumps(feed_body(version="2") if url.endswith("feeds/") else sub_body())
+        response = anonymous.generic(method, url, body if method in ("PUT", "POST") else "",
+                                     content_type="application/json")
+        assert response.status_code == 401, (method, url)
+        assert response["WWW-Authenticate"] == "X-ATT-DR-ON-BEHALF-OF"
+        assert response.json() == {
+            "stat": "fail",
+            "err": {"code": 103, "msg": "Name the user you act for in X-ATT-DR-ON-BEHALF-OF",
+                    "type": "auth-not-logged-in"},
+        }, (method, url)
+    # Nothing was changed by any of them.
+    assert client.get(urls["feeds"]).json()["total_results"] == 1
+    assert client.get(urls["subscriptions"]).json()["total_results"] == 1
+
+
+def test_no_password_is_ever_shown(client: Client) -> None:
+    urls = _everything(client)
+    for url in urls.values():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        # sub_body's delivery password, feed_body's endpoint password, and its stored hash.
+        assert "PASSWORD" not in text and '"password"' not in text and "pbkdf2" not in text, url
+
+
+def test_bad_metadata_is_a_field_error_on_meta(client: Client) -> None:
+    urls = _everything(client)
+    upload = SimpleUploadedFile("g", b"x")
+    response = client.post(urls["files"], {"file_id": "g", "file": upload, "meta": "[1]"},
+                           headers={"Authorization": basic()})
+    assert response.status_code == 400
+    assert response.json() == {"stat": "fail", "err": FIELD_ERROR,
+                               "fields": {"meta": ["X-ATT-DR-META must be a JSON object"]}}
+    assert Publication.objects.count() == 1
+
+
+def test_every_bad_log_filter_is_reported_at_once(client: Client) -> None:
+    urls = _everything(client)
+    response = client.get(urls["logs"] + "?type=x&publishId=abc&statusCode=zz&expiryReason=q")
+    assert response.status_code == 400
+    assert response.json() == {"stat": "fail", "err": FIELD_ERROR, "fields": {
+        "type": ['"x" is not one of: pub, del, exp'],
+        "publishId": ['"abc" is not a publish id (digits)'],
+        "statusCode": ['"zz" is not an HTTP status code, -1, Success, Redirect or Failure'],
+        "expiryReason": ['"q" is not one of: notRetryable, retriesExhausted'],
+    }}

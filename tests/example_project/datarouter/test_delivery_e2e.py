@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
+from datarouter.delivery import DeliveryLoop
 from datarouter.models import Delivery, LogRecord
 from tests.example_project.conftest import Reply, TargetServer, wait_until
 
@@ -25,6 +28,7 @@ FAST = {
     "DATAROUTER_MAX_AGE": "86400",
     "DATAROUTER_DELIVERY_TIMEOUT": "5",
     "DATAROUTER_LEASE": "10",
+    "DATAROUTER_LEASE_MARGIN": "1",
 }
 
 
@@ -203,7 +207,7 @@ def test_sigkill_mid_delivery_loses_nothing(dr: DR, target_server: TargetServer,
     target_server.replies = [Reply(204, delay=30), Reply(204)]
     fid, sid = _setup(dr, target_server)
     published = dr.publish(fid, "f", b"precious")
-    env = {"DATAROUTER_LEASE": "1.5", "DATAROUTER_DELIVERY_TIMEOUT": "60"}
+    env = {"DATAROUTER_LEASE": "2", "DATAROUTER_DELIVERY_TIMEOUT": "0.5"}
     first_worker = _worker(run_worker, **env)
     target_server.wait_for(1)
     first_worker.kill()
@@ -215,3 +219,66 @@ def test_sigkill_mid_delivery_loses_nothing(dr: DR, target_server: TargetServer,
     wait_until(lambda: Delivery.objects.get().status == Delivery.DELIVERED)
     assert [r.status_code for r in _records("del", sid)] == [204]
     wait_until(lambda: not _stored())
+
+
+def test_cross_origin_redirect_is_not_followed(dr: DR, target_server: TargetServer,
+                                               run_worker: Callable[..., Any]) -> None:
+    elsewhere = TargetServer()  # another port on the same host: another origin
+    try:
+        target_server.replies = [Reply(307, headers={"Location": elsewhere.url + "/deliver/f"})]
+        fid, sid = _setup(dr, target_server, follow_redirect=True)
+        dr.publish(fid, "f", b"secret")
+        _worker(run_worker)
+        [expiry] = wait_until(lambda: _records("exp", sid))
+        assert (expiry.expiry_reason, expiry.attempts) == ("notRetryable", 1)
+        assert [r.status_code for r in _records("del", sid)] == [307]
+        assert len(target_server.requests) == 1
+        # Neither the credentials nor the file went to the other origin.
+        with pytest.raises(AssertionError):
+            elsewhere.wait_for(1, timeout=0.5)
+    finally:
+        elsewhere.close()
+
+
+def test_an_attempt_outliving_its_bound_is_abandoned_and_not_sent_twice(
+    dr: DR, target_server: TargetServer, run_worker: Callable[..., Any]
+) -> None:
+    # Every hop answers within the per-request timeout (1 s), but the chain of
+    # same-origin redirects would take 4.8 s, beyond the 3 s lease; each
+    # attempt is cut off at lease - margin = 2 s.
+    target_server.replies = [Reply(307, headers={"Location": "/hop/f"}, delay=0.8)]
+    fid, sid = _setup(dr, target_server, follow_redirect=True)
+    dr.publish(fid, "f", b"once")
+    env = {"DATAROUTER_LEASE": "3", "DATAROUTER_LEASE_MARGIN": "1", "DATAROUTER_DELIVERY_TIMEOUT": "1",
+           "DATAROUTER_RETRY_INITIAL": "60"}
+    workers = [_worker(run_worker, **env), _worker(run_worker, **env)]
+    wait_until(lambda: Delivery.objects.get().attempts == 1, timeout=20)
+    first = target_server.requests[0].at
+    # Well past the lease: a worker that kept sending would have let the other claim it.
+    time.sleep(max(0.0, first + 4.0 - time.time()))
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.claim_token) == (Delivery.PENDING, 1, "")
+    requests = list(target_server.requests)
+    # Hops start at 0, 0.8 and 1.6 s (the last may miss the 2 s cut-off on a busy machine).
+    paths = [r.path for r in requests]
+    assert paths in (["/deliver/f", "/hop/f"], ["/deliver/f", "/hop/f", "/hop/f"]), [w.output() for w in workers]
+    assert requests[-1].at - first < 2.0
+    assert [r.status_code for r in _records("del", sid)] == [307] * (len(requests) - 1) + [-1]
+    assert _records("exp", sid) == []
+
+
+@pytest.mark.parametrize(("lease", "timeout", "margin"), [("60", "60", "10"), ("65", "60", "10"), ("90", "60", "0")])
+def test_a_lease_not_exceeding_the_timeout_by_the_margin_is_refused(
+    monkeypatch: pytest.MonkeyPatch, lease: str, timeout: str, margin: str
+) -> None:
+    monkeypatch.setenv("DATAROUTER_LEASE", lease)
+    monkeypatch.setenv("DATAROUTER_DELIVERY_TIMEOUT", timeout)
+    monkeypatch.setenv("DATAROUTER_LEASE_MARGIN", margin)
+    with pytest.raises(ImproperlyConfigured, match="DATAROUTER_LEASE"):
+        DeliveryLoop()
+
+
+def test_the_default_bound_leaves_the_margin(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DATAROUTER_LEASE", "DATAROUTER_DELIVERY_TIMEOUT", "DATAROUTER_LEASE_MARGIN"):
+        monkeypatch.delenv(name, raising=False)
+    assert DeliveryLoop().attempt_bound == 80.0

@@ -106,7 +106,7 @@ def test_default_window_is_24_hours_and_start_end(dr: DR, logged: tuple[int, int
 @pytest.mark.parametrize(
     "query",
     ["color=red", "type=put", "statusCode=abc", "statusCode=1000", "start=yesterday", "end=2024-01-02T03:04:05",
-     "expiryReason=tired", "type=pub&type=del"],
+     "expiryReason=tired", "type=pub&type=del", "publishId=abc", "publishId=-5", "publishId=%C2%B2"],
 )
 def test_unknown_parameters_and_bad_values_are_400(dr: DR, logged: tuple[int, int], query: str) -> None:
     fid, sid = logged
@@ -129,3 +129,22 @@ def test_unknown_feed_or_subscription_is_404(dr: DR) -> None:
 def test_accept(dr: DR, logged: tuple[int, int], accept: str | None, status: int) -> None:
     fid, _ = logged
     assert _get(dr, f"feedlog/{fid}", accept).status_code == status
+
+
+def test_bad_publish_id_is_400(dr: DR, logged: tuple[int, int]) -> None:
+    fid, _ = logged
+    response = _get(dr, f"feedlog/{fid}?publishId=abc")
+    assert (response.status_code, response.json()) == (400, {"error": 'publishId: "abc" is not a publish id (digits)'})
+
+
+def test_every_bad_filter_is_reported_at_once(dr: DR, logged: tuple[int, int]) -> None:
+    fid, _ = logged
+    response = _get(dr, f"feedlog/{fid}?type=x&publishId=abc&statusCode=zz&start=soon&color=red")
+    assert response.status_code == 400
+    assert response.json() == {"error": "; ".join([
+        "color: Unknown parameter",
+        'type: "x" is not one of: pub, del, exp',
+        'publishId: "abc" is not a publish id (digits)',
+        'statusCode: "zz" is not an HTTP status code, -1, Success, Redirect or Failure',
+        'start: "soon" is not an RFC 3339 date-time (e.g. 2024-01-02T03:04:05Z)',
+    ])}

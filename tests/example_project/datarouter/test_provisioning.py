@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import check_password
+from django.test import Client
 
+from datarouter import passwords
 from datarouter.models import Feed, Subscription
 
 from .conftest import DR, FEED_TYPE, SUB_TYPE, feed_body, feed_id, sub_body, sub_id
@@ -49,8 +51,50 @@ def test_endpoint_passwords_are_stored_hashed(dr: DR) -> None:
     dr.feed()
     stored = Feed.objects.get().endpoint_ids
     assert stored[0]["id"] == "user"
-    assert stored[0]["password"] != "password"
-    assert check_password("password", stored[0]["password"])
+    assert stored[0]["password"].startswith("datarouter_pbkdf2_sha256$20000$")
+    assert passwords.verify("password", stored[0]["password"])
+    assert not passwords.verify("wrong", stored[0]["password"])
+
+
+TOO_BIG = 99999999999999999999999
+RANGE = "Must be between -9223372036854775808 and 9223372036854775807"
+
+
+@pytest.mark.parametrize("name", ["group-id", "groupid", "group_id"])
+@pytest.mark.parametrize("value", [TOO_BIG, -TOO_BIG, 2**63])
+def test_group_id_beyond_64_bits_is_400_naming_the_field(dr: DR, client: Client, name: str, value: int) -> None:
+    response = dr.create_feed(feed_body(**{name: value}))
+    assert (response.status_code, response.json()) == (400, {"error": f"{name}: {RANGE}"})
+    api = client.post("/api/datarouter/feeds/", json.dumps(feed_body(**{name: value})),
+                      content_type="application/json", headers={"X-ATT-DR-ON-BEHALF-OF": "alice"})
+    assert api.status_code == 400
+    assert api.json() == {
+        "stat": "fail",
+        "err": {"code": 105, "msg": "One or more fields had errors", "type": "request-field-error"},
+        "fields": {name: [RANGE]},
+    }
+    fid = feed_id(dr.feed())
+    body = sub_body()
+    del body["groupid"]
+    sub = dr.subscribe(fid, {**body, name: value})
+    assert (sub.status_code, sub.json()) == (400, {"error": f"{name}: {RANGE}"})
+    assert Subscription.objects.count() == 0
+
+
+def test_group_id_at_the_64_bit_bounds_is_stored(dr: DR) -> None:
+    fid = feed_id(dr.feed(groupid=2**63 - 1))
+    assert Feed.objects.get(pk=fid).group_id == 2**63 - 1
+    sub = dr.sub(fid, sub_body(groupid=-(2**63)))
+    assert sub["groupid"] == -(2**63)
+
+
+def test_delivery_user_with_a_colon_is_400(dr: DR) -> None:
+    fid = feed_id(dr.feed())
+    body = sub_body()
+    body["delivery"]["user"] = "LOG:IN"
+    response = dr.subscribe(fid, body)
+    assert (response.status_code, response.json()) == (400, {"error": 'delivery.user: May not contain ":"'})
+    assert Subscription.objects.count() == 0
 
 
 @pytest.mark.parametrize(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
-from datarouter.models import Delivery, LogRecord, Publication
+from datarouter import passwords
+from datarouter.models import Delivery, Feed, LogRecord, Publication
 
 from .conftest import DR, FEED_TYPE, basic, feed_body, feed_id
 
@@ -200,3 +203,67 @@ def test_a_file_over_the_size_limit_is_413_and_leaves_nothing(dr: DR, monkeypatc
     assert response.json() == {"error": "The request body is larger than the limit of 10 bytes"}
     assert not Publication.objects.exists()
     assert dr.publish(fid, "small", b"x" * 10).status_code == 204
+
+
+REFUSED = {"error": "The credentials are not those of an endpoint id of this feed"}
+
+
+def test_unknown_id_and_wrong_password_cost_one_hash_and_answer_alike(
+    dr: DR, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fid = _feed(dr)
+    checks: list[str] = []
+    original = passwords.EndpointPasswordHasher.verify
+
+    def counted(self: passwords.EndpointPasswordHasher, password: str, encoded: str) -> bool:
+        checks.append(password)
+        return original(self, password, encoded)
+
+    monkeypatch.setattr(passwords.EndpointPasswordHasher, "verify", counted)
+    unknown = dr.publish(fid, "f", auth=basic("nobody", "guess"))
+    assert checks == ["guess"]  # a dummy hash is checked: the time does not tell the id is unknown
+    wrong = dr.publish(fid, "f", auth=basic("user", "guess"))
+    assert checks == ["guess", "guess"]
+    assert (unknown.status_code, unknown.json()) == (wrong.status_code, wrong.json()) == (403, REFUSED)
+
+
+def test_a_publish_is_cheap(dr: DR) -> None:
+    fid = _feed(dr)
+    dr.publish(fid, "warm-up")
+    timings = []
+    for index in range(5):
+        started = time.perf_counter()
+        assert dr.publish(fid, f"f{index}").status_code == 204
+        timings.append(time.perf_counter() - started)
+    # Django's default PBKDF2 alone takes 300-1000 ms; the endpoint hasher a few.
+    assert sorted(timings)[2] < 0.1, timings
+
+
+def test_hashes_made_by_djangos_hasher_still_verify_and_are_upgraded(dr: DR, settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    fid = _feed(dr)
+    legacy = make_password("password")
+    Feed.objects.filter(pk=fid).update(endpoint_ids=[{"id": "user", "password": legacy}])
+    assert dr.publish(fid, "f", auth=basic("user", "wrong")).status_code == 403
+    assert Feed.objects.get(pk=fid).endpoint_ids == [{"id": "user", "password": legacy}]
+    assert dr.publish(fid, "f").status_code == 204
+    [entry] = Feed.objects.get(pk=fid).endpoint_ids
+    assert passwords.is_current(entry["password"])
+    assert dr.publish(fid, "g").status_code == 204
+
+
+def test_failed_logins_per_feed_and_address_are_limited(dr: DR, settings: Any) -> None:
+    settings.DATAROUTER_LOGIN_FAILURES = 3
+    settings.DATAROUTER_LOGIN_WINDOW = 900
+    fid = _feed(dr)
+    other = feed_id(dr.feed(feed_body(version="v2")))
+    for _ in range(3):
+        assert dr.publish(fid, "f", auth=basic("user", "guess"), remote_addr="10.0.0.1").status_code == 403
+    # Past the limit even the right password is refused, so guessing on tells nothing.
+    for auth in (basic("user", "guess"), basic()):
+        refused = dr.publish(fid, "f", auth=auth, remote_addr="10.0.0.1")
+        assert refused.status_code == 429
+        assert refused.json() == {"error": "Too many failed publish logins; try again later"}
+        assert 1 <= int(refused["Retry-After"]) <= 900
+    assert dr.publish(fid, "f", remote_addr="10.0.0.2").status_code == 204
+    assert dr.publish(other, "f", remote_addr="10.0.0.1").status_code == 204

@@ -7,7 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from queuey.models import Message, Queue
 from tests.example_project.queuey.conftest import App, Seed, body
@@ -28,7 +30,7 @@ def test_browse_by_links_from_the_root(client: Client, seed: Seed, app: App, oth
     assert [a["name"] for a in apps["queuey_applications"]] == [app.name]
     queues = _get(client, apps["queuey_applications"][0]["links"]["queuey_queues"]["href"], app)
     (queue,) = queues["queuey_queues"]
-    assert (queue["name"], queue["partitions"], queue["message_count"]) == ("q", 1, 1)
+    assert (queue["name"], queue["partitions"]) == ("q", 1) and "message_count" not in queue
     messages = _get(client, queue["links"]["queuey_messages"]["href"], app)
     (message,) = messages["queuey_messages"]
     assert message["body"] == "hello" and message["content_type"] == "text/x-greeting"
@@ -88,3 +90,51 @@ def test_delete_message(client: Client, seed: Seed, app: App) -> None:
     url = f"/api/queuey/applications/{app.name}/queues/q/messages/1:{key}/"
     assert client.delete(url, **app.auth).status_code == 204
     assert client.get(url, **app.auth).status_code == 404
+
+
+def test_lone_surrogates_are_refused(client: Client, seed: Seed, app: App) -> None:
+    seed.form("POST", f"/v1/{app.name}", {"queue_name": "q"}, **app.auth)
+    url = f"/api/queuey/applications/{app.name}/queues/"
+    message = client.post(url + "q/messages/", json.dumps({"body": "\ud800"}), content_type="application/json", **app.auth)
+    assert message.status_code == 400, message.content
+    assert body(message) == {
+        "stat": "fail",
+        "err": {"code": 105, "msg": "One or more fields had errors", "type": "request-field-error"},
+        "fields": {"body": ["Must be UTF-8 text"]},
+    }
+    queue = client.post(url, json.dumps({"name": "q\udc00"}), content_type="application/json", **app.auth)
+    assert queue.status_code == 400, queue.content
+    assert body(queue)["fields"] == {"queue_name": ["Must be text without '/' or control characters"]}
+    assert not Message.objects.exists() and list(Queue.objects.values_list("name", flat=True)) == ["q"]
+
+
+def _message_counts(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "COUNT" in q["sql"].upper() and "queuey_message" in q["sql"]]
+
+
+def test_message_count_only_when_asked(client: Client, seed: Seed, app: App) -> None:
+    for name in ("a", "b"):
+        seed.form("POST", f"/v1/{app.name}", {"queue_name": name}, **app.auth)
+    for text in ("1", "2", "3"):
+        seed.raw("POST", f"/v1/{app.name}/a", text, **app.auth)
+    url = f"/api/queuey/applications/{app.name}/queues/"
+    # The default list (a full page too) and the item never count messages.
+    for target in (url, url + "?max-results=1", url + "a/"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(target, **app.auth)
+        assert response.status_code == 200, response.content
+        assert _message_counts(queries) == [], target
+        payload = body(response)
+        for queue in payload.get("queuey_queues", [payload.get("queuey_queue")]):
+            assert "message_count" not in queue
+    # Asked: one grouped count for the list page, one count for the item.
+    with CaptureQueriesContext(connection) as queries:
+        listing = client.get(url, {"include_count": "1"}, **app.auth)
+    assert [(q["name"], q["message_count"]) for q in body(listing)["queuey_queues"]] == [("a", 3), ("b", 0)]
+    assert len(_message_counts(queries)) == 1
+    with CaptureQueriesContext(connection) as queries:
+        item = client.get(url + "a/", {"include_count": "true"}, **app.auth)
+    assert body(item)["queuey_queue"]["message_count"] == 3
+    assert len(_message_counts(queries)) == 1
+    bad = client.get(url + "a/", {"include_count": "maybe"}, **app.auth)
+    assert bad.status_code == 400 and body(bad)["fields"] == {"include_count": ['"maybe" is not a boolean']}

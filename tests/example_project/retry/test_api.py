@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -20,18 +21,16 @@ URL = "http://target.example/hook"
 
 def _make(owner: str = "1234", state: str = State.PENDING, **fields: Any) -> RetryRequest:
     now = timezone.now()
-    return RetryRequest.objects.create(
-        owner_id=owner,
-        method="POST",
-        url=URL,
-        headers=[["X-A", "1"], ["X-A", "2"]],
-        body=b"payload",
-        intervals=[1, 2],
-        accepted_at=now,
-        next_due_at=now + timedelta(seconds=1) if state == State.PENDING else None,
-        state=state,
-        **fields,
-    )
+    defaults: dict[str, Any] = {
+        "method": "POST",
+        "url": URL,
+        "headers": [["X-A", "1"], ["X-A", "2"]],
+        "body": b"payload",
+        "intervals": [1, 2],
+        "accepted_at": now,
+        "next_due_at": now + timedelta(seconds=1) if state == State.PENDING else None,
+    }
+    return RetryRequest.objects.create(owner_id=owner, state=state, **(defaults | fields))
 
 
 def _get(client: Client, url: str, **headers: str) -> tuple[int, Any]:
@@ -67,7 +66,7 @@ def test_item_payload(client: Client) -> None:
         "method": "POST",
         "url": URL,
         "headers": {"X-A": ["1", "2"]},
-        "body": "payload",
+        "body_size": 7,
         "intervals": [1, 2],
         "accepted_at": request.accepted_at.isoformat().replace("+00:00", "Z"),
         "next_attempt_at": request.next_due_at.isoformat().replace("+00:00", "Z") if request.next_due_at else None,
@@ -197,3 +196,70 @@ def test_create_through_the_api_shares_the_native_rules(client: Client, settings
     assert limited.status_code == 429
     assert json.loads(limited.content)["err"]["msg"] == "Only 1 requests are allowed per owner per 30 minutes"
     assert "Retry-After" in limited
+
+
+def test_reads_redact_secrets_and_hide_the_body(client: Client) -> None:
+    request = _make(headers=[["Authorization", "Bearer secret"], ["X-Session-Token", "t"], ["X-A", "1"]])
+    expected_headers = {"Authorization": ["[redacted]"], "X-Session-Token": ["[redacted]"], "X-A": ["1"]}
+
+    _, listing = _get(client, "/api/retry/requests/")
+    _, item = _get(client, f"/api/retry/requests/{request.pk}/")
+    cancelled = json.loads(client.delete(f"/api/retry/requests/{request.pk}/", **OWNER).content)
+
+    for shown in (listing["retry_requests"][0], item["retry_request"], cancelled["retry_request"]):
+        assert (shown["headers"], shown["body_size"]) == (expected_headers, 7)
+        assert "body" not in shown
+    assert b"secret" not in client.get(f"/api/retry/requests/{request.pk}/", **OWNER).content
+
+
+@pytest.mark.parametrize("multipart", [True, False], ids=["multipart", "urlencoded"])
+def test_create_from_a_form_with_json_text_fields(client: Client, multipart: bool) -> None:
+    form = {"request": json.dumps({"url": URL, "method": "POST", "body": "x"}), "intervals": "[1, 2]"}
+    if multipart:
+        response = client.post("/api/retry/requests/", form, **OWNER)
+    else:
+        response = client.post(
+            "/api/retry/requests/", urlencode(form), content_type="application/x-www-form-urlencoded", **OWNER
+        )
+
+    assert response.status_code == 201, response.content
+    created = RetryRequest.objects.get()
+    assert (created.method, created.url, created.intervals, bytes(created.body)) == ("POST", URL, [1, 2], b"x")
+    assert json.loads(response.content)["retry_request"]["intervals"] == [1, 2]
+
+
+def test_form_fields_that_are_not_json_are_field_errors(client: Client) -> None:
+    response = client.post("/api/retry/requests/", {"request": "{url", "intervals": "[1,"}, **OWNER)
+
+    assert response.status_code == 400
+    assert json.loads(response.content) == {
+        "stat": "fail",
+        "err": {"code": 105, "msg": "One or more fields had errors", "type": "request-field-error"},
+        "fields": {
+            "intervals": ["'intervals' is not valid JSON: Expecting value: line 1 column 4 (char 3)"],
+            "request": [
+                "'request' is not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
+            ],
+        },
+    }
+    assert not RetryRequest.objects.exists()
+
+
+def test_form_values_go_through_the_same_rules(client: Client) -> None:
+    response = client.post(
+        "/api/retry/requests/", {"request": json.dumps({"url": "http://169.254.169.254/"}), "intervals": ""}, **OWNER
+    )
+
+    assert response.status_code == 400
+    assert json.loads(response.content)["fields"] == {
+        "request.url": ["'request.url' \"http://169.254.169.254/\" is not an allowed target"],
+        "request.method": ["'request.method' is required"],
+    }
+
+
+def test_json_bodies_are_not_decoded_twice(client: Client) -> None:
+    body = {"request": json.dumps({"url": URL, "method": "GET"})}
+    response = client.post("/api/retry/requests/", json.dumps(body), content_type="application/json", **OWNER)
+
+    assert response.status_code == 400
+    assert json.loads(response.content)["fields"] == {"request": ["'request' must be an object"]}

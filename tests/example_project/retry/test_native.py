@@ -197,7 +197,7 @@ def test_native_list_shows_the_owners_requests_only(client: Client) -> None:
                 "intervals": [10, 20],
                 "next_attempt_at": _iso(mine.next_due_at),
                 "finished_at": None,
-                "request": {"url": URL, "method": "GET", "headers": {"X-A": ["1", "2"]}, "body": "b"},
+                "request": {"url": URL, "method": "GET", "headers": {"X-A": ["1", "2"]}, "body_size": 1},
                 "attempts": [],
             }
         ],
@@ -223,6 +223,99 @@ def test_native_list_filters_by_state_and_pages(client: Client) -> None:
     assert errors(bad) == [
         {"type": "invalid_query", "message": "'state' must be one of: pending, succeeded, gave_up, cancelled"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("start=-1", [("invalid_query", "'start': \"-1\" must be at least 0")]),
+        ("max-results=x", [("invalid_query", "'max-results': \"x\" is not an integer")]),
+        (
+            "state=lost&start=a",
+            [
+                ("invalid_query", "'state' must be one of: pending, succeeded, gave_up, cancelled"),
+                ("invalid_query", "'start': \"a\" is not an integer"),
+            ],
+        ),
+    ],
+)
+def test_native_bad_query_parameters_are_invalid_query(
+    client: Client, query: str, expected: list[tuple[str, str]]
+) -> None:
+    response = client.get(f"{SUBMIT_URL}?{query}", HTTP_X_OWNER_ID="1234")
+
+    assert response.status_code == 400
+    assert errors(response) == [{"type": type_, "message": message} for type_, message in expected]
+
+
+SECRET_HEADERS = {
+    "Authorization": ["Bearer secret"],
+    "proxy-authorization": ["Basic c2VjcmV0"],
+    "Cookie": ["session=secret"],
+    "Set-Cookie": ["a=secret", "b=secret"],
+    "X-Api-Key": ["secret"],
+    "X-Auth-Token": ["secret"],
+    "X-Github-TOKEN": ["secret"],
+    "X-Client-Secret": ["secret"],
+    "Signing-Key": ["secret"],
+    "X-Authentication": ["secret"],
+    "X-Password": ["secret"],
+    "X-Foo": ["Bar", "Baz"],
+    "Content-Type": ["application/json"],
+}
+REDACTED_HEADERS = {
+    name: (values if name in ("X-Foo", "Content-Type") else ["[redacted]"] * len(values))
+    for name, values in SECRET_HEADERS.items()
+}
+
+
+def test_native_reads_redact_secrets_and_hide_the_body(client: Client) -> None:
+    mine = _accept(client, headers=SECRET_HEADERS, body='{"password": "hunter2"}')
+    item_url = f"{SUBMIT_URL}{mine.pk}/"
+    expected = {"url": URL, "method": "GET", "headers": REDACTED_HEADERS, "body_size": 23}
+
+    listed = json.loads(client.get(SUBMIT_URL, HTTP_X_OWNER_ID="1234").content)
+    shown = json.loads(client.get(item_url, HTTP_X_OWNER_ID="1234").content)
+    cancelled = json.loads(client.delete(item_url, HTTP_X_OWNER_ID="1234").content)
+
+    assert listed["requests"][0]["request"] == expected
+    assert shown["request"] == expected
+    assert cancelled["request"] == expected
+    # What is stored (and sent) is untouched.
+    mine.refresh_from_db()
+    assert ["Authorization", "Bearer secret"] in mine.headers
+    assert bytes(mine.body) == b'{"password": "hunter2"}'
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "https://169.254.0.1:8443/",
+        "http://[fe80::1]/",
+        "http://[::ffff:169.254.169.254]/",
+    ],
+)
+def test_a_blocked_literal_target_is_refused(client: Client, url: str) -> None:
+    response = submit(client, payload(url))
+
+    assert response.status_code == 400
+    assert errors(response) == [_invalid(f"'request.url' \"{url}\" is not an allowed target")]
+    assert not RetryRequest.objects.exists()
+
+
+def test_blocked_networks_are_a_setting(client: Client, settings: Any) -> None:
+    settings.RETRY_BLOCKED_NETWORKS = ["10.0.0.0/8"]
+
+    assert submit(client, payload("http://169.254.169.254/")).status_code == 200
+    assert submit(client, payload("http://127.0.0.1:9/")).status_code == 200
+    refused = submit(client, payload("http://10.1.2.3/"))
+    assert errors(refused) == [_invalid("'request.url' \"http://10.1.2.3/\" is not an allowed target")]
+
+
+def test_loopback_and_names_are_allowed_by_default(client: Client) -> None:
+    for url in ("http://127.0.0.1:8000/", "http://[::1]/", "http://metadata.example/"):
+        assert submit(client, payload(url)).status_code == 200, url
 
 
 def test_native_reads_need_the_owner_header(client: Client) -> None:

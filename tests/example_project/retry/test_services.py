@@ -80,6 +80,19 @@ def test_success_and_giving_up() -> None:
     assert services.record_attempt(claims[failing.pk], _outcome(None, "timeout")) == State.GAVE_UP
 
 
+def test_a_final_failure_gives_up_with_intervals_left() -> None:
+    request = _due([1, 100, 200])
+    [claim] = services.claim_due(10)[0]
+    now = timezone.now()
+    blocked = Outcome(started_at=now, finished_at=now, duration=0.0, error="blocked target", final=True)
+
+    assert services.record_attempt(claim, blocked) == State.GAVE_UP
+
+    request.refresh_from_db()
+    assert (request.state, request.next_due_at, request.finished_at) == (State.GAVE_UP, None, now)
+    assert Attempt.objects.get().error == "blocked target"
+
+
 def test_an_attempt_finishing_after_a_cancel_is_recorded_but_moves_nothing() -> None:
     request = _due([1, 2])
     [claim] = services.claim_due(10)[0]

@@ -220,3 +220,46 @@ def test_many_attempts_run_at_once(client: Client, target_server: TargetServer, 
     assert received[-1].at - received[0].at < 2.5
     for request in requests:
         assert _finished(request).state == State.SUCCEEDED
+
+
+def test_secrets_are_sent_though_never_shown(
+    client: Client, target_server: TargetServer, run_worker: StartWorker
+) -> None:
+    target_server.replies = [Reply(200)]
+    _started(run_worker)
+    headers = {"Authorization": ["Bearer secret"], "X-Api-Key": ["k1", "k2"], "X-Foo": ["Bar"]}
+    request = _accept(client, target_server.url + "/auth", [0], method="POST", headers=headers, body="s3cret")
+
+    [seen] = target_server.wait_for(1, timeout=20)
+    request = _finished(request)
+
+    assert seen.header_values("Authorization") == ["Bearer secret"]
+    assert seen.header_values("X-Api-Key") == ["k1", "k2"]
+    assert seen.body == b"s3cret"
+    shown = json.loads(client.get(f"/retry/requests/{request.pk}/", HTTP_X_OWNER_ID="1234").content)
+    assert shown["request"] == {
+        "url": target_server.url + "/auth",
+        "method": "POST",
+        "headers": {"Authorization": ["[redacted]"], "X-Api-Key": ["[redacted]", "[redacted]"], "X-Foo": ["Bar"]},
+        "body_size": 6,
+    }
+
+
+def test_a_name_resolving_to_a_blocked_address_gives_up_at_once(
+    client: Client, target_server: TargetServer, run_worker: StartWorker
+) -> None:
+    # Accepted (a name cannot be judged without resolving it), then blocked by
+    # the worker, whose blocked networks here include loopback.
+    target_server.replies = [Reply(200)]
+    _started(run_worker, RETRY_BLOCKED_NETWORKS="127.0.0.0/8,::1/128")
+    port = target_server.url.rsplit(":", 1)[1]
+    request = _accept(client, f"http://localhost:{port}/internal", [0, 1, 2])
+
+    request = _finished(request)
+    time.sleep(1.5)  # past the next interval: nothing more is tried
+
+    assert request.state == State.GAVE_UP
+    assert target_server.requests == []
+    [attempt] = _attempts(request)
+    assert (attempt.index, attempt.status_code, attempt.error) == (0, None, "blocked target")
+    assert request.next_due_at is None
