@@ -362,14 +362,8 @@ class RawParser(Parser):
         media_type: str,
         params: Mapping[str, str],
     ) -> ParsedBody:
-        spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=api_settings.RAW_BODY_MEMORY_LIMIT)
-        try:
-            while chunk := stream.read(CHUNK_SIZE):
-                spool.write(chunk)
-            spool.seek(0)
-        except BaseException:
-            spool.close()
-            raise
+        spool = _spool(stream)
+        spool.seek(0)
         return ParsedBody(raw=cast(BinaryIO, spool), media_type=media_type)
 
 
@@ -382,12 +376,6 @@ class StreamParser(RawParser):
     ends before its Content-Length raises ``MalformedRequest``. Nothing is
     read before the handler runs, so a refused request costs no transfer.
     """
-
-    media_types: tuple[str, ...] = ("*/*",)
-
-    def __init__(self, media_types: Sequence[str] | None = None) -> None:
-        if media_types is not None:
-            self.media_types = tuple(media_type.lower() for media_type in media_types)
 
     def parse(
         self,
