@@ -30,18 +30,16 @@ from webapi_kit.errors import (
     WebAPIError,
 )
 from webapi_kit.pagination import paginate, parse_page_request
-from webapi_kit.parsers import BodyStream, ParsedBody, Parser, decode_json
+from webapi_kit.parsers import RawParser, decode_json
 from webapi_kit.renderers import JSONRenderer
-from webapi_kit.resource import WebAPIResource
+from webapi_kit.resource import WebAPIResource, request_context
 from webapi_kit.responses import APIResponse
 
-__all__ = ["HealthResource", "NativeEnvelope", "RequestsResource", "RetryJSONParser"]
+__all__ = ["HealthResource", "NativeEnvelope", "RequestsResource", "submitted_payload"]
 
 JSON = "application/json"
 #: The error type of every bad query parameter (the body's is ``invalid_body``).
 INVALID_QUERY = "invalid_query"
-#: Where the parser leaves the decoded body for the handler.
-PAYLOAD = "retry.payload"
 
 
 class NativeEnvelope(ErrorListEnvelope):
@@ -60,22 +58,19 @@ class NativeEnvelope(ErrorListEnvelope):
         return super().error(error)
 
 
-class RetryJSONParser(Parser):
-    """Any Content-Type, decoded as JSON; never refuses a body itself.
+def submitted_payload(request: HttpRequest) -> Any:
+    """The body decoded as JSON whatever its Content-Type, as the seed's service read it.
 
-    The seed's service read every body as JSON. A body that is not JSON is
-    handed on as a :class:`MalformedBody` for the handler to report in order.
+    A body that is not JSON becomes a :class:`MalformedBody`, reported after
+    any header problem, in the seed's order.
     """
-
-    media_types = ("*/*",)
-
-    def parse(self, request: HttpRequest, stream: BodyStream, media_type: str, params: Mapping[str, str]) -> ParsedBody:
-        raw = stream.read()
-        try:
-            value: Any = decode_json(raw)
-        except ValueError as exc:
-            value = MalformedBody(str(exc))
-        return ParsedBody(data={PAYLOAD: value}, media_type=media_type)
+    raw = request_context(request).body.raw
+    if raw is None:
+        return MalformedBody("the body is empty")
+    try:
+        return decode_json(raw.read())
+    except ValueError as exc:
+        return MalformedBody(str(exc))
 
 
 def rejection(exc: SubmissionRejected) -> WebAPIError:
@@ -99,12 +94,13 @@ class RequestsResource(WebAPIResource):
     name = "request"
     uri_object_key = "request_id"
     allowed_methods = ("GET", "POST", "DELETE")
-    parsers = (RetryJSONParser(),)
+    # Every body is taken raw and decoded by the handler, so that a body that
+    # is not JSON is reported after the header problems, as the seed did.
+    parsers = (RawParser(),)
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
-        payload = data.get(PAYLOAD, MalformedBody("the body is empty"))
         try:
-            accepted = services.accept_request(request.headers.get(OWNER_HEADER), payload)
+            accepted = services.accept_request(request.headers.get(OWNER_HEADER), submitted_payload(request))
         except SubmissionRejected as exc:
             raise rejection(exc) from None
         location = self.api.base_url(request, self.list_template, kwargs) + self.item_template.expand(

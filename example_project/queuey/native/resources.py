@@ -22,10 +22,10 @@ from django.http import HttpRequest
 from queuey import services
 from queuey.errors import QueueyError
 from queuey.models import Application, Message, Queue
-from queuey.native.parsers import RAW_BODY_KEY, RawBodyParser, form_fields, raw_body
+from queuey.native.parsers import form_fields, raw_body
 from queuey.timestamps import to_decimal
 from webapi_kit.errors import FieldError, WebAPIError
-from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser
+from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser, RawParser
 from webapi_kit.resource import WebAPIResource
 from webapi_kit.responses import APIResponse
 
@@ -136,17 +136,18 @@ class QueueResource(_SeedResource):
     item_handlers = {"GET": "get_messages", "POST": "post_messages", "PUT": "update_queue", "DELETE": "delete_queue"}
     # JSON is a batch of messages; anything else is one raw message (POST)
     # or the form-encoded queue settings (PUT).
-    parsers = (JSONParser(), RawBodyParser())
+    parsers = (JSONParser(), RawParser())
 
     def get_messages(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
         messages = services.read_messages(caller(request), application, queue_name, request.GET)
         return APIResponse({"messages": [message_fields(m) for m in messages]})
 
     def post_messages(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
-        if RAW_BODY_KEY in data or not data:
+        content = raw_body(request)
+        if content is not None:
             items: list[Mapping[str, Any]] = [
                 {
-                    "body": raw_body(data),
+                    "body": content,
                     "ttl": request.headers.get("X-TTL"),
                     "partition": request.headers.get("X-Partition"),
                     "content_type": request.META.get("CONTENT_TYPE", ""),
@@ -164,7 +165,7 @@ class QueueResource(_SeedResource):
         return APIResponse({"messages": payload}, status=HTTPStatus.CREATED)
 
     def update_queue(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
-        queue = services.update_queue(caller(request), application, queue_name, form_fields(data))
+        queue = services.update_queue(caller(request), application, queue_name, form_fields(request, data))
         return APIResponse(queue_fields(queue))
 
     def delete_queue(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
@@ -186,7 +187,7 @@ class MessagesByIdResource(_SeedResource):
     list_path = "v1/{application}/{queue_name}/{message_ids}"
     allowed_methods = ("GET", "PUT", "DELETE")
     item_handlers = {"GET": "get_messages", "PUT": "put_messages", "DELETE": "delete_messages"}
-    parsers = (RawBodyParser(),)
+    parsers = (RawParser(),)
 
     def get_messages(
         self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str, message_ids: str
@@ -202,7 +203,7 @@ class MessagesByIdResource(_SeedResource):
             application,
             queue_name,
             message_ids,
-            body=raw_body(data),
+            body=raw_body(request) or b"",
             ttl=request.headers.get("X-TTL"),
             content_type=request.META.get("CONTENT_TYPE", ""),
         )
