@@ -5,6 +5,8 @@ The names most code needs are importable from here; every module's own
 
 * :mod:`webapi_kit.api` — :class:`API` and its root resource
 * :mod:`webapi_kit.resource` — :class:`WebAPIResource`, the request pipeline
+* :mod:`webapi_kit.declarations`, :mod:`webapi_kit.serialization`,
+  :mod:`webapi_kit.modelhandlers` — the parts a resource is made of
 * :mod:`webapi_kit.context` — :class:`RequestContext`, what a handler knows of its request
 * :mod:`webapi_kit.negotiation`, :mod:`webapi_kit.formats` — Accept matching
 * :mod:`webapi_kit.renderers`, :mod:`webapi_kit.envelopes` — what goes on the wire

@@ -22,7 +22,6 @@ templates, field getters) is computed once when the API is assembled.
 
 from __future__ import annotations
 
-import functools
 import logging
 import operator
 import traceback
@@ -30,13 +29,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
-from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -61,11 +58,12 @@ from webapi_kit.errors import (
 from webapi_kit.fields import FieldSpec, clean_fields, get_field_spec
 from webapi_kit.formats import Format, FormatTable
 from webapi_kit.links import Link, UriTemplate
-from webapi_kit.pagination import Page, PageRequest, paginate, parse_page_request
-from webapi_kit.parsers import ParsedBody, Parser, method_override, parse_body
+from webapi_kit.modelhandlers import ModelHandlers
+from webapi_kit.serialization import Serialization
+from webapi_kit.pagination import Page
+from webapi_kit.parsers import ParsedBody, method_override, parse_body
 from webapi_kit.permissions import Permission, is_authenticated
 from webapi_kit.relations import Related
-from webapi_kit.renderers import Renderer
 from webapi_kit.responses import APIResponse
 from webapi_kit.throttling import Throttle
 
@@ -89,7 +87,7 @@ _RESERVED_QUERY = frozenset(
 _RESERVED_BODY = frozenset({"_method", "api_format", "expand", "only-fields", "only-links", "csrfmiddlewaretoken"})
 
 
-class WebAPIResource:
+class WebAPIResource(Serialization, ModelHandlers):
     """Base class of every resource.
 
     Declare, on a subclass:
@@ -130,51 +128,6 @@ class WebAPIResource:
     :class:`~webapi_kit.pagination.Page` (a list), ``None`` (``204``) or an
     :class:`~webapi_kit.responses.APIResponse`.
     """
-
-    name: ClassVar[str] = ""
-    # Defaults filled in per instance by __init__, hence not ClassVars.
-    name_plural: str = ""
-    uri_name: str = ""
-    uri_object_key: str = ""
-    uri_object_key_regex: ClassVar[str] = r"[0-9]+"
-    model_object_key: ClassVar[str] = "pk"
-    singleton: ClassVar[bool] = False
-    model: ClassVar[type[Model] | None] = None
-    model_parent_key: ClassVar[str | None] = None
-    fields: ClassVar[Mapping[str, Any]] = {}
-    allowed_methods: ClassVar[Sequence[str]] = ("GET",)
-    item_child_resources: Sequence[WebAPIResource] = ()
-    list_child_resources: Sequence[WebAPIResource] = ()
-    last_modified_field: ClassVar[str | None] = None
-    #: Largest request body accepted (``None``: the ``MAX_BODY_SIZE`` setting).
-    max_body_size: ClassVar[int | None] = None
-    mimetype_vendor: ClassVar[str | None] = None
-    #: The media type names of items, lists and errors (vendor types are
-    #: ``application/vnd.<vendor>.<name>+json``).
-    item_mimetype_name: ClassVar[str | None] = None
-    list_mimetype_name: ClassVar[str | None] = None
-
-    envelope: Envelope | None = None
-    renderers: Sequence[Renderer] | None = None
-    parsers: Sequence[Parser] | None = None
-    authentication_classes: Sequence[Any] | None = None
-    permission_classes: Sequence[Any] | None = None
-    throttle_classes: Sequence[Any] | None = None
-
-    #: Which handler answers which method at each kind of URL.
-    item_handlers: ClassVar[Mapping[str, str]] = {"GET": "get", "PUT": "update", "DELETE": "delete"}
-    list_handlers: ClassVar[Mapping[str, str]] = {"GET": "get_list", "POST": "create"}
-
-    #: Explicit URL templates relative to the API root, for APIs whose paths
-    #: do not follow the nesting (``"feed/{feed_id}"``); ``None`` derives them.
-    list_path: ClassVar[str | None] = None
-    item_path: ClassVar[str | None] = None
-    #: Regexes for URL variables other than ``uri_object_key``.
-    uri_regexes: ClassVar[Mapping[str, str]] = {}
-
-    # Set when the API is assembled.
-    api: API
-    parent: WebAPIResource | None
 
     def __init__(self) -> None:
         cls = type(self)
@@ -242,6 +195,7 @@ class WebAPIResource:
             self.item_template = self.list_template.join(key)
         # The common case builds an item's URL by appending its key to the list's.
         self._item_is_list_plus_key = self.item_template.template == self.list_template.template + key
+        self._parent_lookup = self._compute_parent_lookup()
 
     def _assemble_handlers(self) -> None:
         """Which handler answers which method where, and the ``Allow`` values."""
@@ -644,233 +598,6 @@ class WebAPIResource:
             return InternalError(extra={"traceback": traceback.format_exception(exc)})
         return InternalError()
 
-    # ------------------------------------------------------------------
-    # Serialization and links.
-
-    def get_href(self, obj: Any, ctx: RequestContext) -> str:
-        """The absolute URL of one object of this resource."""
-        return ctx.base_url + self.item_template.expand(self.get_url_kwargs(obj, ctx.kwargs))
-
-    def get_url_kwargs(self, obj: Any, known: Mapping[str, str] | None = None) -> dict[str, str]:
-        """The URL variables that locate ``obj``: its key and its parents' keys.
-
-        Parents' keys come from ``known`` (the request's URL variables) when
-        present there, else from the object through ``model_parent_key``.
-        """
-        kwargs: dict[str, str] = {}
-        if not self.singleton:
-            kwargs[self.uri_object_key] = str(getattr(obj, self.model_object_key))
-        needed = [v for v in self.item_template.variables if v not in kwargs]
-        if not needed:
-            return kwargs
-        if known is not None and all(v in known for v in needed):
-            kwargs.update({v: known[v] for v in needed})
-            return kwargs
-        parent = self.parent
-        if parent is not None and self.model_parent_key:
-            if parent.model_object_key in ("pk", "id") and hasattr(obj, f"{self.model_parent_key}_id") and not [
-                v for v in parent.item_template.variables if v != parent.uri_object_key
-            ]:
-                kwargs[parent.uri_object_key] = str(getattr(obj, f"{self.model_parent_key}_id"))
-            else:
-                kwargs.update(parent.get_url_kwargs(getattr(obj, self.model_parent_key)))
-        elif known is not None:
-            kwargs.update({v: known[v] for v in needed if v in known})
-        return kwargs
-
-    def get_link_title(self, obj: Any) -> str:
-        """The ``title`` of links pointing at ``obj`` from other resources."""
-        return str(obj)
-
-    def get_last_modified(self, obj: Any) -> datetime | None:
-        if self.last_modified_field is None:
-            return None
-        value = getattr(obj, self.last_modified_field, None)
-        return value if isinstance(value, datetime) else None
-
-    def serialize_list(self, objs: Sequence[Any], ctx: RequestContext, list_url: str | None = None) -> list[Any]:
-        """Serialize a page; items share the list's URL instead of building their own."""
-        if list_url is not None and self._item_is_list_plus_key:
-            key = self.model_object_key
-            return [self.serialize_object(obj, ctx, href=f"{list_url}{_segment(getattr(obj, key))}/") for obj in objs]
-        return [self.serialize_object(obj, ctx) for obj in objs]
-
-    def serialize_object(self, obj: Any, ctx: RequestContext, href: str | None = None) -> dict[str, Any]:
-        """One object as a payload dict: its fields in order, then ``links``."""
-        if href is None:
-            href = self.get_href(obj, ctx)
-        if self._read_fields is not None and ctx.only_fields is None and ctx.only_links is None and not ctx.expand:
-            # The common case, kept cheap: one C call reads every field.
-            item = dict(zip(self._field_names, self._read_fields(obj)))
-            links: dict[str, Link] = {"self": {"method": "GET", "href": href}}
-            for rel, method in self._item_link_methods:
-                links[rel] = {"method": method, "href": href}
-            for rel, suffix in self._child_links:
-                links[rel] = {"method": "GET", "href": href + suffix}
-            item["links"] = links
-            return item
-        only = ctx.only_fields
-        expand = ctx.expand
-        data: dict[str, Any] = {}
-        related_links: dict[str, Link] = {}
-        expanded: dict[str, Any] = {}
-        for field_name, getter in self._field_getters:
-            if only is not None and field_name not in only:
-                continue
-            # No default: a misspelt field must fail loudly, not become null.
-            value = getter(obj, ctx) if getter is not None else getattr(obj, field_name)
-            related = self._related.get(field_name)
-            if related is not None:
-                target = related.resolved
-                assert target is not None
-                if value is None:
-                    data[field_name] = None
-                elif field_name in expand:
-                    nested = ctx.nested(expand - {field_name})
-                    data[field_name] = target.serialize_object(value, nested)
-                    expanded[field_name] = {
-                        "item_mimetype": target.formats["item"].for_renderer(ctx.format.renderer).content_type
-                    }
-                else:
-                    related_links[field_name] = {
-                        "method": "GET", "href": target.get_href(value, ctx), "title": target.get_link_title(value)
-                    }
-                continue
-            data[field_name] = value
-
-        links = {"self": {"method": "GET", "href": href}}
-        for rel, method in self._item_link_methods:
-            links[rel] = {"method": method, "href": href}
-        for child in self.item_child_resources:
-            child_url = href + child.uri_name + "/"
-            if child.name_plural in expand and not child.singleton:
-                data[child.name_plural] = child.serialize_children(self, obj, ctx.nested(expand - {child.name_plural}), child_url)
-                expanded[child.name_plural] = {
-                    "item_mimetype": child.formats["item"].for_renderer(ctx.format.renderer).content_type,
-                    "list_mimetype": child.formats["list"].for_renderer(ctx.format.renderer).content_type,
-                    "list_url": child_url,
-                }
-                continue
-            links[child.name if child.singleton else child.name_plural] = {"method": "GET", "href": child_url}
-        links.update(related_links)
-        if ctx.only_links is not None:
-            links = {rel: value for rel, value in links.items() if rel in ctx.only_links}
-        if expanded:
-            data = {"_expanded": expanded, **data}
-        if ctx.only_links is None or ctx.only_links:
-            data["links"] = links
-        return data
-
-    def serialize_children(self, parent: WebAPIResource, parent_obj: Any, ctx: RequestContext, list_url: str) -> list[Any]:
-        """This (child) resource's objects under ``parent_obj``, for ``?expand=``."""
-        kwargs = {**ctx.kwargs, **parent.get_url_kwargs(parent_obj, ctx.kwargs)}
-        prefetched = getattr(parent_obj, "_prefetched_objects_cache", {}).get(self._reverse_accessor())
-        objs = list(prefetched) if prefetched is not None else list(self.get_queryset(ctx.request, is_list=True, **kwargs))
-        child_ctx = replace(ctx, kwargs=kwargs)
-        return self.serialize_list(objs, child_ctx, list_url)
-
-    def _reverse_accessor(self) -> str | None:
-        if self.model is None or not self.model_parent_key:
-            return None
-        foreign_key = self.model._meta.get_field(self.model_parent_key)
-        return foreign_key.remote_field.get_accessor_name()  # type: ignore[union-attr]
-
-    # ------------------------------------------------------------------
-    # Default handlers over ``model``.
-
-    def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
-        """The objects visible at this URL: the model's, under the parent's object.
-
-        Override to scope by owner; lists also ``select_related`` every
-        :class:`Related` field so their links cost no extra queries.
-        """
-        if self.model is None:
-            raise NotImplementedError(f"{type(self).__name__} has no model; override get_queryset()")
-        queryset = self.model._default_manager.all()
-        lookup = self._parent_lookup
-        if lookup:
-            queryset = queryset.filter(**{name: kwargs[var] for name, var in lookup})
-        if is_list and self._related:
-            queryset = queryset.select_related(*self._related)
-        return queryset
-
-    @functools.cached_property
-    def _parent_lookup(self) -> list[tuple[str, str]]:
-        """``(ORM lookup, URL variable)`` pairs that scope objects to their parents."""
-        lookups: list[tuple[str, str]] = []
-        path: list[str] = []
-        resource: WebAPIResource = self
-        while resource.parent is not None and resource.model_parent_key and resource.parent.uri_object_key:
-            path.append(resource.model_parent_key)
-            parent = resource.parent
-            if not parent.singleton:
-                lookups.append(("__".join([*path, parent.model_object_key]), parent.uri_object_key))
-            resource = parent
-        return lookups
-
-    def get_object(self, request: HttpRequest, lock: bool = False, **kwargs: str) -> Any:
-        """The object at an item URL, or :class:`DoesNotExist` (also for other owners' objects)."""
-        queryset = self.get_queryset(request, is_list=False, **kwargs)
-        if lock and not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-            queryset = queryset.select_for_update()
-        if self.singleton:
-            obj = queryset.first()
-            if obj is None:
-                raise DoesNotExist()
-            return obj
-        try:
-            return queryset.get(**{self.model_object_key: kwargs[self.uri_object_key]})
-        except (ObjectDoesNotExist, ValueError, TypeError):
-            raise DoesNotExist() from None
-
-    def get_page_request(self, request: HttpRequest) -> PageRequest:
-        return parse_page_request(request.GET)
-
-    def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Any:
-        obj = self.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
-        self.check_object_permissions(request, "GET", obj)
-        return obj
-
-    def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Page | APIResponse:
-        """One page of the objects; ``?counts-only=1`` answers ``{"count": N}`` instead.
-
-        ``counts-only`` is Review Board's: its clients (RBTools'
-        ``counts_only=True``) read ``count`` without fetching any object.
-        """
-        queryset = self.get_queryset(request, is_list=True, **kwargs)
-        if _is_true(request.GET.get("counts-only")):
-            count = queryset.count()
-            if not count:
-                self._check_parent_exists(request, kwargs)
-            return APIResponse({"count": count})
-        page_request = self.get_page_request(request)
-        expand = name_set(request.GET.get("expand")) or frozenset()
-        accessors = [
-            accessor for child in self.item_child_resources
-            if child.name_plural in expand and (accessor := child._reverse_accessor())
-        ]
-        if accessors:
-            queryset = queryset.prefetch_related(*accessors)
-        page = paginate(queryset, page_request)
-        if not page.items:
-            # An empty list under a parent that does not exist is a 404, not [].
-            self._check_parent_exists(request, kwargs)
-        return page
-
-    def _check_parent_exists(self, request: HttpRequest, kwargs: Mapping[str, str]) -> None:
-        parent = self.parent
-        if parent is not None and not parent.singleton and parent.model is not None:
-            parent.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
-
-    def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
-        obj = self.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
-        self.check_object_permissions(request, "DELETE", obj)
-        obj.delete()
-        return None
-
-
-def _is_true(value: str | None) -> bool:
-    return value is not None and value.strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:
@@ -896,11 +623,6 @@ _NO_QUERY: Mapping[str, str] = {}
 def _query(request: HttpRequest) -> Mapping[str, str]:
     """``request.GET``, without building a QueryDict when there is no query string."""
     return request.GET if request.META.get("QUERY_STRING") else _NO_QUERY
-
-
-def _segment(value: Any) -> str:
-    """A URL path segment for a key; integers (most keys) need no quoting."""
-    return str(value) if type(value) is int else quote(str(value), safe="")
 
 
 def _instances(*candidates: Sequence[Any] | None) -> tuple[Any, ...]:

@@ -1,0 +1,125 @@
+"""The default handlers, over a resource's ``model``.
+
+Part of :class:`~webapi_kit.resource.WebAPIResource`: ``get``, ``get_list``
+and ``delete`` work for any resource with a ``model``, scoped to the
+parent's object through ``model_parent_key``; override ``get_queryset`` to
+scope them further (to the caller's own objects, say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from webapi_kit.context import name_set
+from webapi_kit.declarations import ResourceDeclarations
+from webapi_kit.errors import DoesNotExist
+from webapi_kit.pagination import Page, PageRequest, paginate, parse_page_request
+from webapi_kit.responses import APIResponse
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["ModelHandlers"]
+
+
+class ModelHandlers(ResourceDeclarations):
+    """The default handlers of a resource with a ``model``."""
+
+    def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
+        """The objects visible at this URL: the model's, under the parent's object.
+
+        Override to scope by owner; lists also ``select_related`` every
+        :class:`Related` field so their links cost no extra queries.
+        """
+        if self.model is None:
+            raise NotImplementedError(f"{type(self).__name__} has no model; override get_queryset()")
+        queryset = self.model._default_manager.all()
+        lookup = self._parent_lookup
+        if lookup:
+            queryset = queryset.filter(**{name: kwargs[var] for name, var in lookup})
+        if is_list and self._related:
+            queryset = queryset.select_related(*self._related)
+        return queryset
+
+    def _compute_parent_lookup(self) -> list[tuple[str, str]]:
+        """``(ORM lookup, URL variable)`` pairs that scope objects to their parents."""
+        lookups: list[tuple[str, str]] = []
+        path: list[str] = []
+        resource: ResourceDeclarations = self
+        while resource.parent is not None and resource.model_parent_key and resource.parent.uri_object_key:
+            path.append(resource.model_parent_key)
+            parent = resource.parent
+            if not parent.singleton:
+                lookups.append(("__".join([*path, parent.model_object_key]), parent.uri_object_key))
+            resource = parent
+        return lookups
+
+    def get_object(self, request: HttpRequest, lock: bool = False, **kwargs: str) -> Any:
+        """The object at an item URL, or :class:`DoesNotExist` (also for other owners' objects)."""
+        queryset = self.get_queryset(request, is_list=False, **kwargs)
+        if lock and not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+            queryset = queryset.select_for_update()
+        if self.singleton:
+            obj = queryset.first()
+            if obj is None:
+                raise DoesNotExist()
+            return obj
+        try:
+            return queryset.get(**{self.model_object_key: kwargs[self.uri_object_key]})
+        except (ObjectDoesNotExist, ValueError, TypeError):
+            raise DoesNotExist() from None
+
+    def get_page_request(self, request: HttpRequest) -> PageRequest:
+        return parse_page_request(request.GET)
+
+    def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Any:
+        obj = self.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
+        self.check_object_permissions(request, "GET", obj)
+        return obj
+
+    def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Page | APIResponse:
+        """One page of the objects; ``?counts-only=1`` answers ``{"count": N}`` instead.
+
+        ``counts-only`` is Review Board's: its clients (RBTools'
+        ``counts_only=True``) read ``count`` without fetching any object.
+        """
+        queryset = self.get_queryset(request, is_list=True, **kwargs)
+        if _is_true(request.GET.get("counts-only")):
+            count = queryset.count()
+            if not count:
+                self._check_parent_exists(request, kwargs)
+            return APIResponse({"count": count})
+        page_request = self.get_page_request(request)
+        expand = name_set(request.GET.get("expand")) or frozenset()
+        accessors = [
+            accessor for child in self.item_child_resources
+            if child.name_plural in expand and (accessor := child._reverse_accessor())
+        ]
+        if accessors:
+            queryset = queryset.prefetch_related(*accessors)
+        page = paginate(queryset, page_request)
+        if not page.items:
+            # An empty list under a parent that does not exist is a 404, not [].
+            self._check_parent_exists(request, kwargs)
+        return page
+
+    def _check_parent_exists(self, request: HttpRequest, kwargs: Mapping[str, str]) -> None:
+        parent = self.parent
+        if parent is not None and not parent.singleton and parent.model is not None:
+            parent.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
+
+    def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
+        obj = self.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
+        self.check_object_permissions(request, "DELETE", obj)
+        obj.delete()
+        return None
+
+
+def _is_true(value: str | None) -> bool:
+    return value is not None and value.strip().lower() not in ("", "0", "false", "no", "off")
