@@ -79,10 +79,6 @@ class NativeResource(WebAPIResource):
         response["Content-Type"] = "application/json"
         return response
 
-    def base(self, request: HttpRequest, kwargs: Mapping[str, str], kind: str = "item") -> str:
-        template = self.item_template if kind == "item" else self.list_template
-        return self.api.base_url(request, template, kwargs)
-
 
 class FeedResource(NativeResource):
     """``POST /`` creates; ``GET|PUT|DELETE /feed/{feed_id}``."""
@@ -100,19 +96,19 @@ class FeedResource(NativeResource):
         media.require_content_type(request, "feed")
         user = media.on_behalf_of(request)
         feed = services.create_feed(user, clean_feed(data, creating=True))
-        body = feed_representation(feed, self.base(request, kwargs, "list"))
+        body = feed_representation(feed, request_context(request).base_url)
         return APIResponse(body, status=HTTPStatus.CREATED, headers={"Location": body["links"]["self"]},
                            content_type=media.FEED)
 
     def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         feed = services.visible_feed(kwargs["feed_id"], media.on_behalf_of(request))
-        return APIResponse(feed_representation(feed, self.base(request, kwargs)), content_type=media.FEED)
+        return APIResponse(feed_representation(feed, request_context(request).base_url), content_type=media.FEED)
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         media.require_content_type(request, "feed")
         user = media.on_behalf_of(request)
         feed = services.update_feed(kwargs["feed_id"], user, clean_feed(data, creating=False))
-        return APIResponse(feed_representation(feed, self.base(request, kwargs)), content_type=media.FEED)
+        return APIResponse(feed_representation(feed, request_context(request).base_url), content_type=media.FEED)
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         services.delete_feed(kwargs["feed_id"], media.on_behalf_of(request))
@@ -132,7 +128,7 @@ class SubscriptionResource(NativeResource):
 
     def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:  # type: ignore[override]
         reader = media.on_behalf_of(request)
-        base = self.base(request, kwargs, "list")
+        base = request_context(request).base_url
         urls = [subscription_url(sub, base) for sub in services.feed_subscriptions(kwargs["feed_id"], reader)]
         return APIResponse(urls, content_type=media.SUBSCRIPTION_LIST)
 
@@ -140,20 +136,20 @@ class SubscriptionResource(NativeResource):
         media.require_content_type(request, "subscription")
         user = media.on_behalf_of(request)
         sub = services.create_subscription(kwargs["feed_id"], user, clean_subscription(data, creating=True))
-        body = subscription_representation(sub, self.base(request, kwargs, "list"))
+        body = subscription_representation(sub, request_context(request).base_url)
         return APIResponse(body, status=HTTPStatus.CREATED, headers={"Location": body["links"]["self"]},
                            content_type=media.SUBSCRIPTION)
 
     def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         sub = services.visible_subscription(kwargs["sub_id"], media.on_behalf_of(request))
-        return APIResponse(subscription_representation(sub, self.base(request, kwargs)),
+        return APIResponse(subscription_representation(sub, request_context(request).base_url),
                            content_type=media.SUBSCRIPTION)
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         media.require_content_type(request, "subscription")
         user = media.on_behalf_of(request)
         sub = services.update_subscription(kwargs["sub_id"], user, clean_subscription(data, creating=False))
-        return APIResponse(subscription_representation(sub, self.base(request, kwargs)),
+        return APIResponse(subscription_representation(sub, request_context(request).base_url),
                            content_type=media.SUBSCRIPTION)
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:

@@ -103,7 +103,7 @@ class RequestsResource(WebAPIResource):
             accepted = services.accept_request(request.headers.get(OWNER_HEADER), submitted_payload(request))
         except SubmissionRejected as exc:
             raise rejection(exc) from None
-        location = self.api.base_url(request, self.list_template, kwargs) + self.item_template.expand(
+        location = request_context(request).base_url + self.item_template.expand(
             {self.uri_object_key: str(accepted.pk)}
         )
         # The seed's answer is exactly {}; the Location header is an addition.
@@ -126,7 +126,7 @@ class RequestsResource(WebAPIResource):
             raise FieldError(problems, extra={"error_type": INVALID_QUERY})
         queryset = services.list_requests(owner, state).prefetch_related("attempts")
         page = paginate(queryset, page_request)
-        list_url = self.api.base_url(request, self.list_template, kwargs) + self.list_template.expand({})
+        list_url = request_context(request).base_url + self.list_template.expand({})
         payload: dict[str, Any] = {
             "requests": [request_json(item, list(item.attempts.all())) for item in page.items],
             "total_results": page.total_results,
