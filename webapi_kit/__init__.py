@@ -10,6 +10,7 @@ The names most code needs are importable from here; every module's own
 * :mod:`webapi_kit.context` — :class:`RequestContext`, what a handler knows of its request
 * :mod:`webapi_kit.negotiation`, :mod:`webapi_kit.formats` — Accept matching
 * :mod:`webapi_kit.renderers`, :mod:`webapi_kit.envelopes` — what goes on the wire
+* :mod:`webapi_kit.rows` — pages kept as field values until they are rendered
 * :mod:`webapi_kit.parsers`, :mod:`webapi_kit.fields` — what comes in
 * :mod:`webapi_kit.links`, :mod:`webapi_kit.relations` — hypermedia
 * :mod:`webapi_kit.pagination`, :mod:`webapi_kit.conditional` — lists and caching

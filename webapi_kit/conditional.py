@@ -24,8 +24,12 @@ __all__ = [
 
 
 def etag_for(body: bytes) -> str:
-    """A strong, quoted ETag for a representation."""
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    """A strong, quoted ETag for a representation: 128 bits of its SHA-256.
+
+    SHA-256 rather than BLAKE2: CPUs with SHA instructions (x86 since Zen
+    and Ice Lake, ARMv8) hash a page twice as fast, and every GET pays it.
+    """
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
 def _tags(header: str) -> list[str]:

@@ -6,6 +6,7 @@ body; a handler reaches it with :func:`request_context`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from django.http import HttpRequest
@@ -13,7 +14,7 @@ from django.http import HttpRequest
 from webapi_kit.formats import Format
 from webapi_kit.parsers import ParsedBody
 
-__all__ = ["RequestContext", "bind_request_context", "name_set", "request_context"]
+__all__ = ["RequestContext", "bind_request_context", "name_set", "query_params", "request_context"]
 
 
 def name_set(value: str | None) -> frozenset[str] | None:
@@ -21,6 +22,14 @@ def name_set(value: str | None) -> frozenset[str] | None:
     if value is None:
         return None
     return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+_NO_QUERY: Mapping[str, str] = {}
+
+
+def query_params(request: HttpRequest) -> Mapping[str, str]:
+    """``request.GET``, without building a QueryDict when there is no query string."""
+    return request.GET if request.META.get("QUERY_STRING") else _NO_QUERY
 
 
 @dataclass(slots=True)
@@ -37,6 +46,10 @@ class RequestContext:
     only_links: frozenset[str] | None = None
     #: The parsed request body (``raw`` holds a streamed body, ``json`` any JSON value).
     body: ParsedBody = field(default_factory=ParsedBody)
+
+    def is_plain(self) -> bool:
+        """No ``expand`` and no field or link filter: items take the common path."""
+        return not self.expand and self.only_fields is None and self.only_links is None
 
     def nested(self, expand: frozenset[str]) -> RequestContext:
         """The context for an embedded object: no field filters, one level less of expansion."""

@@ -22,6 +22,7 @@ from webapi_kit.links import UriTemplate
 from webapi_kit.parsers import Parser
 from webapi_kit.relations import Related
 from webapi_kit.renderers import Renderer
+from webapi_kit.rows import ItemShape
 
 if TYPE_CHECKING:
     from webapi_kit.api import API
@@ -89,10 +90,11 @@ class ResourceDeclarations:
     _handlers: dict[Kind, dict[str, Callable[..., Any]]]
     _related: dict[str, Related]
     _field_getters: tuple[tuple[str, Callable[[Any, RequestContext], Any] | None], ...]
-    _field_names: tuple[str, ...]
-    _read_fields: Callable[[Any], tuple[Any, ...]] | None
     _item_link_methods: tuple[tuple[str, str], ...]
     _child_links: tuple[tuple[str, str], ...]
+    _read_key: Callable[[Any], Any]
+    _item_shape: ItemShape | None
+    _page_shape: ItemShape | None
 
     # Implemented by the parts of WebAPIResource; declared here so that each
     # part can call the others.

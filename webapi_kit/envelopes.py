@@ -35,14 +35,16 @@ class Envelope:
     """Base class: success bodies pass through; subclasses shape errors.
 
     ``item``, ``page`` and ``payload`` receive already-serialized data
-    (dicts, lists, primitives); ``error`` receives the exception.
+    (dicts, lists, primitives; a page's items may be an
+    :class:`~webapi_kit.rows.ItemRows`, which reads as a list of dicts);
+    ``error`` receives the exception.
     """
 
     def item(self, resource: WebAPIResource, item: Any) -> Any:
         """The body for one object of ``resource``."""
         return item
 
-    def page(self, resource: WebAPIResource, items: list[Any], *, links: Mapping[str, Any], total_results: int) -> Any:
+    def page(self, resource: WebAPIResource, items: Sequence[Any], *, links: Mapping[str, Any], total_results: int) -> Any:
         """The body for a list (one page of it) of ``resource``."""
         return items
 
@@ -61,7 +63,7 @@ class StatEnvelope(Envelope):
     def item(self, resource: WebAPIResource, item: Any) -> Any:
         return {"stat": "ok", resource.name: item}
 
-    def page(self, resource: WebAPIResource, items: list[Any], *, links: Mapping[str, Any], total_results: int) -> Any:
+    def page(self, resource: WebAPIResource, items: Sequence[Any], *, links: Mapping[str, Any], total_results: int) -> Any:
         return {"stat": "ok", resource.name_plural: items, "links": links, "total_results": total_results}
 
     def payload(self, data: Any) -> Any:
@@ -86,7 +88,7 @@ class StatusEnvelope(Envelope):
     def item(self, resource: WebAPIResource, item: Any) -> Any:
         return {"status": "ok", **item}
 
-    def page(self, resource: WebAPIResource, items: list[Any], *, links: Mapping[str, Any], total_results: int) -> Any:
+    def page(self, resource: WebAPIResource, items: Sequence[Any], *, links: Mapping[str, Any], total_results: int) -> Any:
         return {"status": "ok", resource.name_plural: items}
 
     def payload(self, data: Any) -> Any:

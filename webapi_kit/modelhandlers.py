@@ -16,7 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from webapi_kit.context import name_set
+from webapi_kit.context import name_set, query_params
 from webapi_kit.declarations import ResourceDeclarations
 from webapi_kit.errors import DoesNotExist
 from webapi_kit.pagination import Page, PageRequest, paginate, parse_page_request
@@ -76,7 +76,7 @@ class ModelHandlers(ResourceDeclarations):
             raise DoesNotExist() from None
 
     def get_page_request(self, request: HttpRequest) -> PageRequest:
-        return parse_page_request(request.GET)
+        return parse_page_request(query_params(request))
 
     def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Any:
         obj = self.get_object(request, **kwargs)  # type: ignore[arg-type]  # URL kwargs never include "lock"
@@ -90,13 +90,14 @@ class ModelHandlers(ResourceDeclarations):
         ``counts_only=True``) read ``count`` without fetching any object.
         """
         queryset = self.get_queryset(request, is_list=True, **kwargs)
-        if _is_true(request.GET.get("counts-only")):
+        query = query_params(request)
+        if _is_true(query.get("counts-only")):
             count = queryset.count()
             if not count:
                 self._check_parent_exists(request, kwargs)
             return APIResponse({"count": count})
         page_request = self.get_page_request(request)
-        expand = name_set(request.GET.get("expand")) or frozenset()
+        expand = name_set(query.get("expand")) or frozenset()
         accessors = [
             accessor for child in self.item_child_resources
             if child.name_plural in expand and (accessor := child._reverse_accessor())

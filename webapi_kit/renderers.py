@@ -38,11 +38,14 @@ import decimal
 import enum
 import functools
 import importlib
+import itertools
 import json
 import math
+import operator
 import re
 import secrets
 import uuid
+from collections.abc import Iterable
 from types import ModuleType
 from typing import Any, ClassVar
 
@@ -51,6 +54,7 @@ from lxml import etree
 from django.core.exceptions import ImproperlyConfigured
 
 from webapi_kit.conf import api_settings
+from webapi_kit.rows import ItemRows, ItemShape, Row
 
 def _optional(name: str) -> ModuleType | None:
     try:
@@ -76,6 +80,9 @@ class Renderer:
     format: ClassVar[str]
     media_type: ClassVar[str]
     suffix: ClassVar[str]
+    #: Whether payloads may hold :class:`~webapi_kit.rows.ItemRows`; other
+    #: renderers are handed plain lists of dicts.
+    accepts_rows: ClassVar[bool] = False
 
     def render(self, data: Any) -> bytes:
         """Render ``data`` (see the module docstring for what it may hold)."""
@@ -314,7 +321,7 @@ def _fill(element: etree._Element, value: Any) -> None:
         if not math.isfinite(value):
             raise ValueError(f"{value!r} cannot be rendered: not a finite number")
         element.text = float.__repr__(value)
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple, ItemRows)):
         array = _SubElement(element, "array")
         if not value:
             array.text = ""
@@ -334,6 +341,7 @@ class LxmlXMLRenderer(Renderer):
     format = "xml"
     media_type = "application/xml"
     suffix = "+xml"
+    accepts_rows = True
 
     def render(self, data: Any) -> bytes:
         """Render ``data`` as a UTF-8 ``<rsp>`` document."""
@@ -379,6 +387,8 @@ def _scalar(value: Any) -> str | None:
         return int.__repr__(value)
     if kind is bool:
         return "true" if value else "false"
+    if kind is datetime.datetime:
+        return _format_datetime(value)
     return None
 
 
@@ -424,6 +434,11 @@ def _write(out: list[str], value: Any, depth: int) -> None:
                 _write(out, item, depth + 2)
                 append("</item>")
         append(f"{outer}</array>{_pad(depth)}")
+    elif type(value) is ItemRows:
+        if value.materialized:
+            _write(out, value.items(), depth)
+        else:
+            _rows_writer(value.shape, depth).write(out, value.rows)
     elif isinstance(value, str):
         append(_xml_text(value))
     elif isinstance(value, bool):
@@ -438,6 +453,128 @@ def _write(out: list[str], value: Any, depth: int) -> None:
         append(float.__repr__(value))
     else:
         append(_xml_text(_scalar_text(value)))
+
+
+class _RowsWriter:
+    """Writes :class:`~webapi_kit.rows.ItemRows` of one shape at one depth.
+
+    The text is what ``_write`` would write for the item dicts. A row is
+    fixed text (tags, indentation, the ``<links>`` block) with the values
+    and the item's URL in between, so the fixed text is built once and each
+    column of values is turned into text in one pass: a column of one common
+    type (strings that need no escaping, integers, UTC datetimes, booleans)
+    goes between its tags as it is, in C; any other column is written value
+    by value as whole elements (``None`` changes the element itself).
+    """
+
+    def __init__(self, shape: ItemShape, depth: int) -> None:
+        self.depth = depth
+        self.array_open = _pad(depth + 1) + "<array>"
+        self.array_close = f"{_pad(depth + 1)}</array>{_pad(depth)}"
+        self.empty = f"{_pad(depth + 1)}<array></array>{_pad(depth)}"
+        self.item_open = _pad(depth + 2) + "<item>"
+        field_pad = _pad(depth + 3)
+        self.tags: list[tuple[str, str, str]] = []
+        for name in shape.fields:
+            opening, closing = _open_tag(name)
+            self.tags.append((field_pad + opening, closing, f'{field_pad}{opening[:-1]} null="true"/>'))
+        # The links block, split where the item's URL goes.
+        links = [f"{field_pad}<links>"]
+        rel_pad, value_pad = _pad(depth + 4), _pad(depth + 5)
+        for rel, method, suffix in shape.links:
+            opening, closing = _open_tag(rel)
+            links[-1] += f"{rel_pad}{opening}{value_pad}<method>{_xml_text(method)}</method>{value_pad}<href>"
+            links.append(f"{_xml_text(suffix)}</href>{rel_pad}{closing}")
+        links[-1] += f"{field_pad}</links>{_pad(depth + 2)}</item>"
+        self.links = links
+        self._fixed: dict[tuple[int, ...], list[str]] = {}
+
+    def write(self, out: list[str], rows: list[Row]) -> None:
+        if not rows:
+            out.append(self.empty)
+            return
+        values, hrefs = zip(*rows)
+        modes, columns = zip(*(self._column(tags, column) for tags, column in zip(self.tags, zip(*values))))
+        if not _is_plain_text("".join(hrefs)):
+            hrefs = tuple(map(_xml_text, hrefs))
+        fixed = self._fixed.get(modes)
+        if fixed is None:
+            fixed = self._fixed[modes] = self._fixed_text(modes)
+        varying = [*columns, *[hrefs] * (len(self.links) - 1)]
+        # Fixed text, value, fixed text, value, ..., fixed text: one row.
+        parts: list[Iterable[str]] = [itertools.repeat(fixed[0])]
+        for column, text in zip(varying, fixed[1:]):
+            parts += (column, itertools.repeat(text))
+        out.append(self.array_open)
+        out.extend(itertools.chain.from_iterable(zip(*parts)))
+        out.append(self.array_close)
+
+    def _fixed_text(self, modes: tuple[int, ...]) -> list[str]:
+        """The text between a row's values, for columns written in ``modes``."""
+        pieces = [self.item_open]
+        for (opening, closing, _), mode in zip(self.tags, modes):
+            if mode == _ELEMENTS:
+                pieces.append("")
+            else:
+                pieces[-1] += opening
+                pieces.append(("Z" if mode == _UTC_TEXT else "") + closing)
+        pieces[-1] += self.links[0]
+        pieces += self.links[1:]
+        return pieces
+
+    def _column(self, tags: tuple[str, str, str], column: tuple[Any, ...]) -> tuple[int, Iterable[str]]:
+        """How one field's column is written, and its text, one item per row."""
+        kinds = set(map(type, column))
+        kind = kinds.pop() if len(kinds) == 1 else None
+        if kind is str:
+            if _is_plain_text("".join(column)):
+                return _TEXT, column
+            return _TEXT, map(_xml_text, column)
+        if kind is int:
+            return _TEXT, map(int.__repr__, column)
+        if kind is datetime.datetime and set(map(_TZINFO, column)) == _JUST_UTC:
+            # What Django hands back: "...+00:00", written "...Z".
+            return _UTC_TEXT, map(_WITHOUT_OFFSET, map(datetime.datetime.isoformat, column))
+        if kind is bool:
+            return _TEXT, map(_BOOLEAN_TEXT.__getitem__, column)
+        return _ELEMENTS, [self._element(tags, value) for value in column]
+
+    def _element(self, tags: tuple[str, str, str], value: Any) -> str:
+        opening, closing, null = tags
+        text = _scalar(value)
+        if text is not None:
+            return opening + text + closing
+        if value is None:
+            return null
+        inner: list[str] = []
+        _write(inner, value, self.depth + 3)
+        return opening + "".join(inner) + closing
+
+
+def _is_plain_text(text: str) -> bool:
+    """Whether ``text`` goes into XML as it is (quick for printable ASCII).
+
+    Every rule is about single characters, so one call over a column's
+    values joined together answers for each of them.
+    """
+    if text.isascii() and text.isprintable():
+        return "&" not in text and "<" not in text and ">" not in text
+    return _NEEDS_TEXT_ESCAPE.search(text) is None
+
+
+# How a column is written: its values' text between the tags, the same
+# with a "Z" after each (UTC datetimes without their offset), or whole
+# elements, value by value.
+_TEXT, _UTC_TEXT, _ELEMENTS = 0, 1, 2
+_TZINFO = operator.attrgetter("tzinfo")
+_JUST_UTC = {_UTC}
+_WITHOUT_OFFSET = operator.itemgetter(slice(None, -6))
+_BOOLEAN_TEXT = {True: "true", False: "false"}
+
+
+@functools.lru_cache(maxsize=256)
+def _rows_writer(shape: ItemShape, depth: int) -> _RowsWriter:
+    return _RowsWriter(shape, depth)
 
 
 class XMLRenderer(Renderer):
@@ -466,6 +603,7 @@ class XMLRenderer(Renderer):
     format = "xml"
     media_type = "application/xml"
     suffix = "+xml"
+    accepts_rows = True
 
     def render(self, data: Any) -> bytes:
         """Render ``data`` as a UTF-8 ``<rsp>`` document."""

@@ -40,7 +40,7 @@ from django.utils.cache import patch_vary_headers
 from webapi_kit import conditional
 from webapi_kit.authentication import Authentication
 from webapi_kit.conf import api_settings
-from webapi_kit.context import RequestContext, bind_request_context, name_set, request_context
+from webapi_kit.context import RequestContext, bind_request_context, name_set, query_params, request_context
 from webapi_kit.envelopes import Envelope
 from webapi_kit.errors import (
     Conflict,
@@ -65,6 +65,7 @@ from webapi_kit.parsers import ParsedBody, method_override, parse_body
 from webapi_kit.permissions import Permission, is_authenticated
 from webapi_kit.relations import Related
 from webapi_kit.responses import APIResponse
+from webapi_kit.rows import ItemShape
 from webapi_kit.throttling import Throttle
 
 if TYPE_CHECKING:
@@ -235,17 +236,34 @@ class WebAPIResource(Serialization, ModelHandlers):
         self._field_getters: tuple[tuple[str, Callable[[Any, RequestContext], Any] | None], ...] = tuple(
             (field_name, getattr(self, f"serialize_{field_name}_field", None)) for field_name in self.fields
         )
-        # Plain attributes only (no serialize_*_field, no Related): one
-        # attrgetter reads them all; anything else takes the general path.
-        self._field_names = tuple(self.fields)
-        self._read_fields: Callable[[Any], tuple[Any, ...]] | None = None
-        if self._field_names and not self._related and all(getter is None for _, getter in self._field_getters):
-            getter = operator.attrgetter(*self._field_names)
-            self._read_fields = getter if len(self._field_names) > 1 else (lambda obj: (getter(obj),))
         self._child_links = tuple(
             (child.name if child.singleton else child.name_plural, child.uri_name + "/")
             for child in self.item_child_resources
         )
+        # "pk" is a property: the primary key's own attribute reads faster.
+        key = self.model_object_key
+        if key == "pk" and self.model is not None:
+            key = self.model._meta.pk.attname
+        self._read_key = operator.attrgetter(key)
+        # Plain attributes only (no serialize_*_field, no Related): one
+        # attrgetter reads them all; anything else takes the general path.
+        self._item_shape: ItemShape | None = None
+        names = tuple(self.fields)
+        plain = not self._related and all(getter is None for _, getter in self._field_getters)
+        if names and plain and "links" not in names:
+            getter = operator.attrgetter(*names)
+            self._item_shape = ItemShape(
+                fields=names,
+                links=(
+                    ("self", "GET", ""),
+                    *((rel, method, "") for rel, method in self._item_link_methods),
+                    *((rel, "GET", suffix) for rel, suffix in self._child_links),
+                ),
+                read=getter if len(names) > 1 else (lambda obj: (getter(obj),)),
+            )
+        # Pages as rows only while every item is what serialize_object makes.
+        overridden = type(self).serialize_object is not WebAPIResource.serialize_object
+        self._page_shape = None if overridden else self._item_shape
 
     def _resolve(self, registry: dict[str, WebAPIResource]) -> None:
         for related in self._related.values():
@@ -277,7 +295,7 @@ class WebAPIResource(Serialization, ModelHandlers):
         """Answer one request; the pipeline described in the module docstring."""
         table = self.formats[kind]
         try:
-            fmt = table.select(request.META.get("HTTP_ACCEPT"), _query(request).get("api_format"))
+            fmt = table.select(request.META.get("HTTP_ACCEPT"), query_params(request).get("api_format"))
         except NotAcceptable as error:
             if self.api.strict_accept:
                 return self.error_response(request, error, table.default)
@@ -411,7 +429,7 @@ class WebAPIResource(Serialization, ModelHandlers):
     def make_context(
         self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], fmt: Format, body: ParsedBody = _EMPTY_BODY
     ) -> RequestContext:
-        query = _query(request)
+        query = query_params(request)
         data = body.data
         template = self.item_template if kind == "item" else self.list_template
         base_url = self.api.base_url(request, template, kwargs)
@@ -498,7 +516,7 @@ class WebAPIResource(Serialization, ModelHandlers):
         links: dict[str, Link] = {"self": {"method": "GET", "href": self_href}}
         if "POST" in self._handlers["list"]:
             links["create"] = {"method": "POST", "href": list_url}
-        links.update(page.links(list_url, ctx.request.GET))
+        links.update(page.links(list_url, query_params(ctx.request)))
         for child in self.list_child_resources:
             links[child.name_plural] = {"method": "GET", "href": list_url + child.uri_name + "/"}
         items = self.serialize_list(page.items, ctx, list_url)
@@ -617,12 +635,6 @@ def _vary_on_accept(response: HttpResponse) -> None:
         patch_vary_headers(response, ("Accept",))
 
 
-_NO_QUERY: Mapping[str, str] = {}
-
-
-def _query(request: HttpRequest) -> Mapping[str, str]:
-    """``request.GET``, without building a QueryDict when there is no query string."""
-    return request.GET if request.META.get("QUERY_STRING") else _NO_QUERY
 
 
 def _instances(*candidates: Sequence[Any] | None) -> tuple[Any, ...]:

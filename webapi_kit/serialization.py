@@ -4,7 +4,9 @@ Part of :class:`~webapi_kit.resource.WebAPIResource`; any method here may be
 overridden on a resource. The common case (plain attributes, no ``expand``,
 no field filters) reads every field with one ``attrgetter`` computed when
 the API is assembled and builds links from precomputed suffixes: no URL
-reversing and no lookups per item.
+reversing and no lookups per item. Its pages are
+:class:`~webapi_kit.rows.ItemRows`, which renderers may write without
+building a dict per item.
 """
 
 from __future__ import annotations
@@ -12,15 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from webapi_kit.context import RequestContext
 from webapi_kit.declarations import ResourceDeclarations
 from webapi_kit.links import Link
-
-if TYPE_CHECKING:
-    pass
+from webapi_kit.rows import ItemRows
 
 __all__ = ["Serialization"]
 
@@ -69,27 +69,31 @@ class Serialization(ResourceDeclarations):
         value = getattr(obj, self.last_modified_field, None)
         return value if isinstance(value, datetime) else None
 
-    def serialize_list(self, objs: Sequence[Any], ctx: RequestContext, list_url: str | None = None) -> list[Any]:
-        """Serialize a page; items share the list's URL instead of building their own."""
+    def serialize_list(self, objs: Sequence[Any], ctx: RequestContext, list_url: str | None = None) -> Sequence[Any]:
+        """Serialize a page; items share the list's URL instead of building their own.
+
+        Returns :class:`~webapi_kit.rows.ItemRows` when every item takes the
+        common path of :meth:`serialize_object` (and it is not overridden)
+        and the renderer accepts rows, else a list of dicts: either reads
+        as a sequence of item dicts.
+        """
         if list_url is not None and self._item_is_list_plus_key:
-            key = self.model_object_key
-            return [self.serialize_object(obj, ctx, href=f"{list_url}{_segment(getattr(obj, key))}/") for obj in objs]
-        return [self.serialize_object(obj, ctx) for obj in objs]
+            hrefs = [f"{list_url}{segment}/" for segment in map(_segment, map(self._read_key, objs))]
+        else:
+            hrefs = [self.get_href(obj, ctx) for obj in objs]
+        shape = self._page_shape
+        if shape is not None and ctx.is_plain() and ctx.format.renderer.accepts_rows:
+            return ItemRows(shape, list(zip(map(shape.read, objs), hrefs)))
+        return [self.serialize_object(obj, ctx, href=href) for obj, href in zip(objs, hrefs)]
 
     def serialize_object(self, obj: Any, ctx: RequestContext, href: str | None = None) -> dict[str, Any]:
         """One object as a payload dict: its fields in order, then ``links``."""
         if href is None:
             href = self.get_href(obj, ctx)
-        if self._read_fields is not None and ctx.only_fields is None and ctx.only_links is None and not ctx.expand:
+        shape = self._item_shape
+        if shape is not None and ctx.is_plain():
             # The common case, kept cheap: one C call reads every field.
-            item = dict(zip(self._field_names, self._read_fields(obj)))
-            links: dict[str, Link] = {"self": {"method": "GET", "href": href}}
-            for rel, method in self._item_link_methods:
-                links[rel] = {"method": method, "href": href}
-            for rel, suffix in self._child_links:
-                links[rel] = {"method": "GET", "href": href + suffix}
-            item["links"] = links
-            return item
+            return shape.item(shape.read(obj), href)
         only = ctx.only_fields
         expand = ctx.expand
         data: dict[str, Any] = {}
@@ -119,7 +123,7 @@ class Serialization(ResourceDeclarations):
                 continue
             data[field_name] = value
 
-        links = {"self": {"method": "GET", "href": href}}
+        links: dict[str, Link] = {"self": {"method": "GET", "href": href}}
         for rel, method in self._item_link_methods:
             links[rel] = {"method": method, "href": href}
         for child in self.item_child_resources:
@@ -142,7 +146,7 @@ class Serialization(ResourceDeclarations):
             data["links"] = links
         return data
 
-    def serialize_children(self, parent: Serialization, parent_obj: Any, ctx: RequestContext, list_url: str) -> list[Any]:
+    def serialize_children(self, parent: Serialization, parent_obj: Any, ctx: RequestContext, list_url: str) -> Sequence[Any]:
         """This (child) resource's objects under ``parent_obj``, for ``?expand=``."""
         kwargs = {**ctx.kwargs, **parent.get_url_kwargs(parent_obj, ctx.kwargs)}
         prefetched = getattr(parent_obj, "_prefetched_objects_cache", {}).get(self._reverse_accessor())
