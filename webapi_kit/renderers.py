@@ -81,8 +81,14 @@ class Renderer:
     media_type: ClassVar[str]
     suffix: ClassVar[str]
     #: Whether payloads may hold :class:`~webapi_kit.rows.ItemRows`; other
-    #: renderers are handed plain lists of dicts.
+    #: renderers are handed plain lists of dicts. A subclass that overrides
+    #: ``render`` does not inherit it: it must say so itself.
     accepts_rows: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "render" in cls.__dict__ and "accepts_rows" not in cls.__dict__:
+            cls.accepts_rows = False
 
     def render(self, data: Any) -> bytes:
         """Render ``data`` (see the module docstring for what it may hold)."""
@@ -392,6 +398,13 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
+def _is_null(value: Any) -> bool:
+    """``None``, or an enum member standing for it: an element marked ``null``."""
+    while isinstance(value, enum.Enum):
+        value = value.value
+    return value is None
+
+
 def _write(out: list[str], value: Any, depth: int) -> None:
     """Append the content of an element at ``depth`` holding ``value``.
 
@@ -410,7 +423,7 @@ def _write(out: list[str], value: Any, depth: int) -> None:
             text = _scalar(item)
             if text is not None:
                 append(inner + opening + text + closing)
-            elif item is None:
+            elif _is_null(item):
                 append(f'{inner}{opening[:-1]} null="true"/>')
             else:
                 append(inner + opening)
@@ -427,14 +440,14 @@ def _write(out: list[str], value: Any, depth: int) -> None:
             text = _scalar(item)
             if text is not None:
                 append(f"{inner}<item>{text}</item>")
-            elif item is None:
+            elif _is_null(item):
                 append(inner + '<item null="true"/>')
             else:
                 append(inner + "<item>")
                 _write(out, item, depth + 2)
                 append("</item>")
         append(f"{outer}</array>{_pad(depth)}")
-    elif type(value) is ItemRows:
+    elif isinstance(value, ItemRows):
         if value.materialized:
             _write(out, value.items(), depth)
         else:
@@ -532,7 +545,7 @@ class _RowsWriter:
             return _TEXT, map(_xml_text, column)
         if kind is int:
             return _TEXT, map(int.__repr__, column)
-        if kind is datetime.datetime and set(map(_TZINFO, column)) == _JUST_UTC:
+        if kind is datetime.datetime and all(map(operator.is_, map(_TZINFO, column), itertools.repeat(_UTC))):
             # What Django hands back: "...+00:00", written "...Z".
             return _UTC_TEXT, map(_WITHOUT_OFFSET, map(datetime.datetime.isoformat, column))
         if kind is bool:
@@ -544,7 +557,7 @@ class _RowsWriter:
         text = _scalar(value)
         if text is not None:
             return opening + text + closing
-        if value is None:
+        if _is_null(value):
             return null
         inner: list[str] = []
         _write(inner, value, self.depth + 3)
@@ -567,7 +580,6 @@ def _is_plain_text(text: str) -> bool:
 # elements, value by value.
 _TEXT, _UTC_TEXT, _ELEMENTS = 0, 1, 2
 _TZINFO = operator.attrgetter("tzinfo")
-_JUST_UTC = {_UTC}
 _WITHOUT_OFFSET = operator.itemgetter(slice(None, -6))
 _BOOLEAN_TEXT = {True: "true", False: "false"}
 
@@ -607,7 +619,7 @@ class XMLRenderer(Renderer):
 
     def render(self, data: Any) -> bytes:
         """Render ``data`` as a UTF-8 ``<rsp>`` document."""
-        if data is None:
+        if _is_null(data):
             return _XML_DECLARATION + b'<rsp null="true"/>'
         out = ['<?xml version="1.0" encoding="utf-8"?>\n<rsp>']
         _write(out, data, 0)

@@ -250,16 +250,18 @@ class WebAPIResource(Serialization, ModelHandlers):
         self._item_shape: ItemShape | None = None
         names = tuple(self.fields)
         plain = not self._related and all(getter is None for _, getter in self._field_getters)
-        if names and plain and "links" not in names:
+        links = (
+            ("self", "GET", ""),
+            *((rel, method, "") for rel, method in self._item_link_methods),
+            *((rel, "GET", suffix) for rel, suffix in self._child_links),
+        )
+        # A child named like a link or a field named "links" replaces what it
+        # is named like: the general path handles that, rows would not.
+        distinct = "links" not in names and len({rel for rel, _, _ in links}) == len(links)
+        if names and plain and distinct:
             getter = operator.attrgetter(*names)
             self._item_shape = ItemShape(
-                fields=names,
-                links=(
-                    ("self", "GET", ""),
-                    *((rel, method, "") for rel, method in self._item_link_methods),
-                    *((rel, "GET", suffix) for rel, suffix in self._child_links),
-                ),
-                read=getter if len(names) > 1 else (lambda obj: (getter(obj),)),
+                fields=names, links=links, read=getter if len(names) > 1 else (lambda obj: (getter(obj),))
             )
         # Pages as rows only while every item is what serialize_object makes.
         overridden = type(self).serialize_object is not WebAPIResource.serialize_object

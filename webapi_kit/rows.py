@@ -38,8 +38,14 @@ class ItemShape:
     read: Callable[[Any], tuple[Any, ...]]
 
     def __post_init__(self) -> None:
+        # What item() makes of anything else is not what the rows say.
+        rels = [rel for rel, _, _ in self.links]
+        if not self.fields or not rels:
+            raise ValueError("An item shape needs fields and links")
         if "links" in self.fields:
             raise ValueError('A field named "links" would be hidden by the links')
+        if len(set(rels)) != len(rels) or len(set(self.fields)) != len(self.fields):
+            raise ValueError("Field names and link names must not repeat")
 
     def item(self, values: tuple[Any, ...], href: str) -> dict[str, Any]:
         """The payload dict of one item: its fields in order, then ``links``."""

@@ -77,14 +77,16 @@ class Serialization(ResourceDeclarations):
         and the renderer accepts rows, else a list of dicts: either reads
         as a sequence of item dicts.
         """
+        plain = ctx.is_plain() and ctx.format.renderer.accepts_rows
+        shape = self._page_shape if plain else None
         if list_url is not None and self._item_is_list_plus_key:
             hrefs = [f"{list_url}{segment}/" for segment in map(_segment, map(self._read_key, objs))]
-        else:
-            hrefs = [self.get_href(obj, ctx) for obj in objs]
-        shape = self._page_shape
-        if shape is not None and ctx.is_plain() and ctx.format.renderer.accepts_rows:
-            return ItemRows(shape, list(zip(map(shape.read, objs), hrefs)))
-        return [self.serialize_object(obj, ctx, href=href) for obj, href in zip(objs, hrefs)]
+            if shape is not None:
+                return ItemRows(shape, list(zip(map(shape.read, objs), hrefs)))
+            return [self.serialize_object(obj, ctx, href=href) for obj, href in zip(objs, hrefs)]
+        if shape is not None:
+            return ItemRows(shape, [(shape.read(obj), self.get_href(obj, ctx)) for obj in objs])
+        return [self.serialize_object(obj, ctx) for obj in objs]
 
     def serialize_object(self, obj: Any, ctx: RequestContext, href: str | None = None) -> dict[str, Any]:
         """One object as a payload dict: its fields in order, then ``links``."""

@@ -28,8 +28,9 @@ from webapi_kit.api import API
 from webapi_kit.context import RequestContext
 from webapi_kit.envelopes import StatEnvelope
 from webapi_kit.fields import DateTime, Int, String
-from webapi_kit.renderers import LxmlXMLRenderer, XMLRenderer, parse_xml
+from webapi_kit.renderers import JSONRenderer, LxmlXMLRenderer, XMLRenderer, parse_xml
 from webapi_kit.resource import WebAPIResource
+from webapi_kit.responses import APIResponse
 from webapi_kit.rows import ItemRows, ItemShape
 
 UTC = datetime.timezone.utc
@@ -310,3 +311,122 @@ def test_a_field_named_links_is_not_a_shape() -> None:
     # The item's links would replace it: such a resource takes the general path.
     with pytest.raises(ValueError, match="links"):
         ItemShape(fields=("id", "links"), links=(("self", "GET", ""),), read=lambda obj: obj)
+
+
+@pytest.mark.parametrize(
+    ("fields", "links"),
+    [
+        ((), (("self", "GET", ""),)),
+        (("id",), ()),
+        (("id", "id"), (("self", "GET", ""),)),
+        (("id",), (("self", "GET", ""), ("update", "PUT", ""), ("update", "GET", "update/"))),
+    ],
+)
+def test_shapes_that_dicts_would_collapse_are_refused(fields: tuple[str, ...], links: Any) -> None:
+    with pytest.raises(ValueError):
+        ItemShape(fields=fields, links=links, read=lambda obj: obj)
+
+
+class UTCAlike(datetime.tzinfo):
+    """UTC as some libraries spell it (dateutil's tzutc): equal to UTC, unhashable."""
+
+    def utcoffset(self, dt: Any) -> datetime.timedelta:
+        return datetime.timedelta(0)
+
+    def dst(self, dt: Any) -> datetime.timedelta:
+        return datetime.timedelta(0)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, datetime.tzinfo) and other.utcoffset(None) == datetime.timedelta(0)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Nothing(enum.Enum):
+    NONE = None
+
+
+class ItemRowsSubclass(ItemRows):
+    pass
+
+
+def test_unusual_values_and_rows_render_as_their_dicts() -> None:
+    shape = ItemShape(fields=("when", "none", "tags"), links=(("self", "GET", ""),), read=lambda obj: obj)
+    when = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTCAlike())
+    rows = [((when, Nothing.NONE, [Nothing.NONE, 1]), "http://h/1/")]
+    for kind in (ItemRows, ItemRowsSubclass):
+        payload = {"items": kind(shape, rows), "none": Nothing.NONE}
+        expected = XMLRenderer().render({"items": ItemRows(shape, rows).items(), "none": Nothing.NONE})
+        assert XMLRenderer().render(payload) == expected == LxmlXMLRenderer().render(payload)
+        assert b"<when>2024-01-02T03:04:05Z</when>" in expected
+        assert b'<none null="true"/>' in expected and b'<item null="true"/>' in expected
+
+
+def test_renderers_that_override_render_are_handed_lists_unless_they_say_so() -> None:
+    class Plain(XMLRenderer):
+        pass
+
+    class Own(XMLRenderer):
+        def render(self, data: Any) -> bytes:
+            return b""
+
+    class OwnThatTakesRows(Own):
+        accepts_rows = True
+
+    assert XMLRenderer.accepts_rows and LxmlXMLRenderer.accepts_rows and Plain.accepts_rows
+    assert not Own.accepts_rows and OwnThatTakesRows.accepts_rows
+    assert not JSONRenderer.accepts_rows
+
+
+class UpdateCountResource(WebAPIResource):
+    """A singleton child named like the parent's ``update`` link."""
+
+    name = "update"
+    singleton = True
+
+    def get(self, request: Any, data: Any, **kwargs: str) -> APIResponse:
+        return APIResponse({"count": 0})
+
+
+class CollidingAuthorResource(WebAPIResource):
+    name = "colliding"
+    model = Author
+    fields = {"id": Int(), "name": String()}
+    allowed_methods = ("GET", "PUT")
+    item_child_resources = [UpdateCountResource()]
+
+
+class OldStyleSerializerResource(WebAPIResource):
+    """Overrides serialize_object without ``href``, at an explicit item path."""
+
+    name = "oldstyle"
+    model = Author
+    list_path = "old/"
+    item_path = "old/by-id/{oldstyle_id}/"
+    fields = {"id": Int(), "name": String()}
+
+    def serialize_object(self, obj: Any, ctx: RequestContext) -> dict[str, Any]:  # type: ignore[override]
+        return {"id": obj.pk, "name": obj.name}
+
+
+extra_api = API([CollidingAuthorResource(), OldStyleSerializerResource()], mimetype_vendor="test")
+urlpatterns += [path("extra/", include(extra_api.urls))]
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+def test_a_child_named_like_a_link_replaces_it_as_in_items(client: Client, authors: list[Author], accept: str) -> None:
+    response = client.get("/extra/collidings/", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    body = parse_xml(response.content) if accept == "application/xml" else response.json()
+    links = body["collidings"][0]["links"]
+    assert list(links) == ["self", "update"]
+    assert links["update"] == {"method": "GET", "href": f"http://testserver/extra/collidings/{authors[0].pk}/update/"}
+    assert response.content.count(b"<update>") == (len(authors) if accept == "application/xml" else 0)
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+def test_a_serialize_object_without_href_still_serves_lists(client: Client, authors: list[Author], accept: str) -> None:
+    response = client.get("/extra/old/", HTTP_ACCEPT=accept)
+    assert response.status_code == 200
+    body = parse_xml(response.content) if accept == "application/xml" else response.json()
+    assert [item["name"] for item in body["oldstyles"]] == [author.name for author in authors]
