@@ -54,24 +54,25 @@ class APISettings:
 
     def __init__(self, defaults: dict[str, Any] | None = None) -> None:
         self._defaults = defaults if defaults is not None else DEFAULTS
-        self._cache: dict[str, Any] = {}
+        self._loaded: set[str] = set()
 
     def __getattr__(self, name: str) -> Any:
+        # Called only until a setting is loaded: then it is an instance
+        # attribute, read without this method (settings are read per request).
         if name.startswith("_") or name not in self._defaults:
             raise AttributeError(f"Unknown webapi_kit setting: {name!r}")
-        try:
-            return self._cache[name]
-        except KeyError:
-            pass
         user = getattr(settings, "WEBAPI_KIT", {}) or {}
         value = user.get(name, self._defaults[name])
         if name in _IMPORT_STRINGS:
             value = [import_string(item) if isinstance(item, str) else item for item in value]
-        self._cache[name] = value
+        setattr(self, name, value)
+        self._loaded.add(name)
         return value
 
     def reload(self) -> None:
-        self._cache.clear()
+        for name in self._loaded:
+            delattr(self, name)
+        self._loaded.clear()
 
 
 api_settings = APISettings()

@@ -403,13 +403,15 @@ def decode_json(text: str | bytes, *, max_depth: int | None = None) -> Any:
     deeper than ``max_depth`` (default ``MAX_JSON_DEPTH``).
     """
     if isinstance(text, bytes):
+        # The plain codec is C; "utf-8-sig" would run Python code per body.
+        bom = len(codecs.BOM_UTF8) if text.startswith(codecs.BOM_UTF8) else 0
         try:
-            text = text.decode("utf-8-sig")
+            text = text[bom:].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _NotJSON(f"it is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+            raise _NotJSON(f"it is not UTF-8 ({exc.reason} at byte {exc.start + bom})") from exc
     limit = api_settings.MAX_JSON_DEPTH if max_depth is None else max_depth
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        value = _JSON_DECODER.decode(text)
     except RecursionError as exc:
         # json's C scanner gives up near the interpreter's recursion limit;
         # anything that deep is far past any sane MAX_JSON_DEPTH.
@@ -434,6 +436,10 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(number):
         raise _NotJSON(f"the number {text} is out of range")
     return number
+
+
+# Built once: json.loads() with these hooks would build a decoder per body.
+_JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:

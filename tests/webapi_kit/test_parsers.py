@@ -260,6 +260,9 @@ def test_json_non_object_allowed_when_asked() -> None:
         (b'{"a": 1e400}', "The request body is not valid JSON: the number 1e400 is out of range"),
         (b'{"a": "\xff"}', "The request body is not valid JSON: it is not UTF-8 (invalid start byte at byte 7)"),
         (b'{"a": "\xc3"}', "The request body is not valid JSON: it is not UTF-8 (invalid continuation byte at byte 7)"),
+        # The offset counts the byte order mark, as a hex dump of the body would.
+        (b'\xef\xbb\xbf{"a": "\xff"}', "The request body is not valid JSON: it is not UTF-8 (invalid start byte at byte 10)"),
+        (b'\xef\xbb\xbf\xef\xbb\xbf{}', "The request body is not valid JSON: Expecting value: line 1 column 1 (char 0)"),
     ],
 )
 def test_bad_json_is_malformed(payload: bytes, message: str) -> None:
