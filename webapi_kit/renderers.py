@@ -512,7 +512,10 @@ class _RowsWriter:
             hrefs = tuple(map(_xml_text, hrefs))
         fixed = self._fixed.get(modes)
         if fixed is None:
-            fixed = self._fixed[modes] = self._fixed_text(modes)
+            fixed = self._fixed_text(modes)
+            # Pages mixing nulls into many columns could make many; keep a few.
+            if len(self._fixed) < _FIXED_TEXTS_KEPT:
+                self._fixed[modes] = fixed
         varying = [*columns, *[hrefs] * (len(self.links) - 1)]
         # Fixed text, value, fixed text, value, ..., fixed text: one row.
         parts: list[Iterable[str]] = [itertools.repeat(fixed[0])]
@@ -579,6 +582,7 @@ def _is_plain_text(text: str) -> bool:
 # with a "Z" after each (UTC datetimes without their offset), or whole
 # elements, value by value.
 _TEXT, _UTC_TEXT, _ELEMENTS = 0, 1, 2
+_FIXED_TEXTS_KEPT = 64
 _TZINFO = operator.attrgetter("tzinfo")
 _WITHOUT_OFFSET = operator.itemgetter(slice(None, -6))
 _BOOLEAN_TEXT = {True: "true", False: "false"}

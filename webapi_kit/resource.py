@@ -637,8 +637,6 @@ def _vary_on_accept(response: HttpResponse) -> None:
         patch_vary_headers(response, ("Accept",))
 
 
-
-
 def _instances(*candidates: Sequence[Any] | None) -> tuple[Any, ...]:
     """The first configured policy list, with classes instantiated."""
     for candidate in candidates:

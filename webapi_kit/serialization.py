@@ -4,9 +4,9 @@ Part of :class:`~webapi_kit.resource.WebAPIResource`; any method here may be
 overridden on a resource. The common case (plain attributes, no ``expand``,
 no field filters) reads every field with one ``attrgetter`` computed when
 the API is assembled and builds links from precomputed suffixes: no URL
-reversing and no lookups per item. Its pages are
-:class:`~webapi_kit.rows.ItemRows`, which renderers may write without
-building a dict per item.
+reversing and no lookups per item. For renderers that accept them, its
+pages are :class:`~webapi_kit.rows.ItemRows`, written without building a
+dict per item.
 """
 
 from __future__ import annotations
