@@ -255,14 +255,15 @@ class WebAPIResource(Serialization, ModelHandlers):
             *((rel, method, "") for rel, method in self._item_link_methods),
             *((rel, "GET", suffix) for rel, suffix in self._child_links),
         )
-        # A child named like a link or a field named "links" replaces what it
-        # is named like: the general path handles that, rows would not.
-        distinct = "links" not in names and len({rel for rel, _, _ in links}) == len(links)
-        if names and plain and distinct:
+        if names and plain:
             getter = operator.attrgetter(*names)
-            self._item_shape = ItemShape(
-                fields=names, links=links, read=getter if len(names) > 1 else (lambda obj: (getter(obj),))
-            )
+            read = getter if len(names) > 1 else (lambda obj: (getter(obj),))
+            try:
+                self._item_shape = ItemShape(fields=names, links=links, read=read)
+            except ValueError:
+                # A child named like a link, or a field named "links", replaces
+                # what it is named like: the general path does that, rows do not.
+                pass
         # Pages as rows only while every item is what serialize_object makes.
         overridden = type(self).serialize_object is not WebAPIResource.serialize_object
         self._page_shape = None if overridden else self._item_shape
