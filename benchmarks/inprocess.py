@@ -6,8 +6,14 @@ after a pause), and so on for every endpoint. A framework's time for an
 endpoint is the median of its per-round mean times; its ratio is the median
 over rounds of ``plain time / framework time`` taken within the same round
 (1.0 = as fast as the plain view, 0.5 = half as fast), which cancels most of
-a noisy machine's drift. Rows added by the create runs are deleted after
-each run, outside the timed region.
+a noisy machine's drift. Many short rounds pair better than a few long ones:
+a shared machine's speed changes within a second. Rows added by the create
+runs are deleted after each run, outside the timed region.
+
+After the warm-up the collector is frozen (``gc.freeze()``, as servers that
+fork workers do): every framework then pays for collecting its own garbage,
+and none for a full collection of everything Django loaded that happens to
+fall into its turn.
 """
 
 from __future__ import annotations
@@ -28,8 +34,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int)
     parser.add_argument("-n", type=int, help="requests per framework, endpoint and round")
     args = parser.parse_args()
-    rounds = args.rounds or (5 if args.quick else 9)
-    n = args.n or (40 if args.quick else 200)
+    rounds = args.rounds or (10 if args.quick else 60)
+    n = args.n or (20 if args.quick else 30)
 
     setup_django(args.frameworks)
     from django.conf import settings
@@ -76,6 +82,8 @@ def main() -> None:
             for _ in range(max(5, n // 10)):
                 send(fw, endpoint)
         db.reset()
+    gc.collect()
+    gc.freeze()
 
     samples: dict[str, dict[str, list[float]]] = {fw: {e: [] for e in ENDPOINTS} for fw in frameworks}
     ratios: dict[str, dict[str, list[float]]] = {fw: {e: [] for e in ENDPOINTS} for fw in frameworks}
@@ -86,7 +94,6 @@ def main() -> None:
             this_round: dict[str, float] = {}
             for fw in order:
                 call = table[fw][endpoint]
-                gc.collect()
                 t0 = time.perf_counter()
                 wrong = 0
                 for _ in range(n):
@@ -104,7 +111,8 @@ def main() -> None:
                     db.reset()
             for fw in frameworks:
                 ratios[fw][endpoint].append(this_round["plain"] / this_round[fw])
-        print(f"  round {rnd + 1}/{rounds} done ({time.time() - started:.0f} s)", flush=True)
+        if (rnd + 1) % 10 == 0 or rnd + 1 == rounds:
+            print(f"  round {rnd + 1}/{rounds} done ({time.time() - started:.0f} s)", flush=True)
 
     result = {
         "rounds": rounds,

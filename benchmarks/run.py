@@ -168,13 +168,18 @@ def main() -> int:
             env_result["services"] = run_part(python, "services", mode)
     results["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
 
-    RESULTS.mkdir(exist_ok=True)
     text = render_report(results)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (RESULTS / "latest.md").write_text(text)
-    (RESULTS / f"{stamp}.md").write_text(text)
     (WORK / f"{stamp}.json").write_text(json.dumps(results, indent=1))
     print(text)
+    if args.quick or args.only or args.env:
+        # A partial run must not stand in for the committed table.
+        (WORK / f"{stamp}.md").write_text(text)
+        log(f"partial run: wrote {WORK / (stamp + '.md')} (results/ left as it was)")
+        return 0
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.md").write_text(text)
+    (RESULTS / f"{stamp}.md").write_text(text)
     log(f"wrote {RESULTS / 'latest.md'} and {RESULTS / (stamp + '.md')}")
     return 0
 

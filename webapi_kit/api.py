@@ -15,11 +15,13 @@ authentication, permissions and throttles.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path
+from django.utils.encoding import iri_to_uri
 from django.views.decorators.csrf import csrf_exempt
 
 from webapi_kit.envelopes import Envelope, StatEnvelope
@@ -159,7 +161,12 @@ class API:
         if prefix is None:  # an unusual quoting; fall back to counting segments
             depth = template.template.count("/")
             prefix = path.rstrip("/").rsplit("/", depth)[0] + "/" if depth else path
-        return request.build_absolute_uri(prefix)
+        uri_path = _uri_path(prefix)
+        if uri_path is None:
+            return request.build_absolute_uri(prefix)
+        # What build_absolute_uri() answers, without parsing and quoting
+        # again on every request the prefix the API is mounted at.
+        return f"{request.scheme}://{request.get_host()}{uri_path}"
 
     def uri_templates(self, base_url: str) -> dict[str, str]:
         templates: dict[str, str] = {}
@@ -182,3 +189,15 @@ class API:
         except WebAPIError:
             fmt = table.default
         return fallback.error_response(request, DoesNotExist(), fmt)
+
+
+@functools.lru_cache(maxsize=256)
+def _uri_path(path: str) -> str | None:
+    """``path`` as ``build_absolute_uri()`` writes it after the host.
+
+    ``None`` where that takes more than quoting (a path with ``.`` or
+    ``..`` segments, or one starting ``//``): ask it then.
+    """
+    if not path.startswith("/") or path.startswith("//") or "/./" in path or "/../" in path:
+        return None
+    return iri_to_uri(path)

@@ -86,6 +86,7 @@ class ResourceDeclarations:
     list_template: UriTemplate
     item_template: UriTemplate
     _item_is_list_plus_key: bool
+    _item_is_key_under_fixed_list: bool
     _parent_lookup: list[tuple[str, str]]
     _handlers: dict[Kind, dict[str, Callable[..., Any]]]
     _related: dict[str, Related]
@@ -95,6 +96,7 @@ class ResourceDeclarations:
     _read_key: Callable[[Any], Any]
     _item_shape: ItemShape | None
     _page_shape: ItemShape | None
+    _page_columns: tuple[str, ...] | None
 
     # Implemented by the parts of WebAPIResource; declared here so that each
     # part can call the others.

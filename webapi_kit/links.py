@@ -12,7 +12,7 @@ import re
 from typing import NotRequired, TypedDict
 from urllib.parse import quote
 
-__all__ = ["Link", "UriTemplate", "link"]
+__all__ = ["Link", "UriTemplate", "link", "path_segment"]
 
 
 class Link(TypedDict):
@@ -36,7 +36,8 @@ _SEGMENT_SAFE = ":@!$&'()*+,;="
 _NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9\-._~:@!$&'()*+,;=]")
 
 
-def _path_segment(value: str) -> str:
+def path_segment(value: str) -> str:
+    """``value`` quoted for one segment of a URL's path, as every href quotes keys."""
     # Keys are mostly digits or slugs: quote only when something needs it.
     return value if _NEEDS_QUOTING.search(value) is None else quote(value, safe=_SEGMENT_SAFE)
 
@@ -64,7 +65,7 @@ class UriTemplate:
     def expand(self, values: dict[str, str]) -> str:
         if not self.variables:
             return self.template
-        return self.template.format_map({name: _path_segment(str(values[name])) for name in self.variables})
+        return self.template.format_map({name: path_segment(str(values[name])) for name in self.variables})
 
     def pattern(self, regexes: dict[str, str]) -> str:
         """The anchored regular expression Django routes this template with."""

@@ -8,24 +8,27 @@ scope them further (to the caller's own objects, say).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+import inspect
+from collections import namedtuple
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query import ModelIterable
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.http import HttpRequest
 
-from webapi_kit.context import name_set, query_params
+from webapi_kit.context import name_set, query_params, request_context
 from webapi_kit.declarations import ResourceDeclarations
 from webapi_kit.errors import DoesNotExist
 from webapi_kit.pagination import Page, PageRequest, paginate, parse_page_request
 from webapi_kit.responses import APIResponse
 
-if TYPE_CHECKING:
-    pass
-
-__all__ = ["ModelHandlers"]
+__all__ = ["ModelHandlers", "page_columns"]
 
 
 class ModelHandlers(ResourceDeclarations):
@@ -104,11 +107,37 @@ class ModelHandlers(ResourceDeclarations):
         ]
         if accessors:
             queryset = queryset.prefetch_related(*accessors)
-        page = paginate(queryset, page_request)
+        page = paginate(self._page_query(request, queryset), page_request)
         if not page.items:
             # An empty list under a parent that does not exist is a 404, not [].
             self._check_parent_exists(request, kwargs)
         return page
+
+    def _page_query(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The page's query: only the items' columns, when the items need nothing else.
+
+        A page read only for its items' plain fields needs no model
+        instances, and building them is a tenth of a list request. Rows of
+        ``values_list(named=True)`` carry the same attributes with the same
+        values (Django converts columns alike for both), so serialization
+        reads them as it reads objects. Anything that could tell the
+        difference keeps the objects: see :func:`page_columns` for the
+        resource, and here the query and the request.
+        """
+        columns = self._page_columns
+        if columns is None or not isinstance(queryset, QuerySet):
+            return queryset
+        query = queryset.query
+        if (
+            queryset.model is not self.model
+            or queryset._iterable_class is not ModelIterable  # values(), or a custom iterable
+            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]  # prefetching needs objects
+            or query.annotations or query.extra or query.distinct or query.combinator
+            or pre_init.has_listeners(self.model) or post_init.has_listeners(self.model)
+            or not request_context(request).is_plain()
+        ):
+            return queryset
+        return queryset.values_list(*columns, named=True)
 
     def _check_parent_exists(self, request: HttpRequest, kwargs: Mapping[str, str]) -> None:
         parent = self.parent
@@ -124,3 +153,36 @@ class ModelHandlers(ResourceDeclarations):
 
 def _is_true(value: str | None) -> bool:
     return value is not None and value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+#: The descriptors Django gives plain concrete fields: they hand back what
+#: was loaded, as ``values_list()`` does.
+_PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+
+
+def page_columns(model: type[Model], names: Iterable[str]) -> tuple[str, ...] | None:
+    """The columns to select for items that read ``names`` off ``model``'s objects.
+
+    ``None`` unless a ``values_list()`` row would answer each name exactly
+    as an object does: every name is a concrete field's attribute (a
+    foreign key's ``author_id``, not ``author``) behind Django's own
+    descriptor, and the model builds its objects the standard way (no
+    ``__init__``, ``from_db`` or attribute access of its own).
+    """
+    if (
+        model.__init__ is not Model.__init__
+        or model.from_db.__func__ is not Model.from_db.__func__  # type: ignore[attr-defined]
+        or model.__getattribute__ is not Model.__getattribute__
+    ):
+        return None
+    concrete = {field.attname for field in model._meta.concrete_fields}
+    columns = tuple(dict.fromkeys(names))
+    for name in columns:
+        # Exactly these: a FileField's descriptor, say, is a DeferredAttribute too.
+        if name not in concrete or type(inspect.getattr_static(model, name, None)) not in _PLAIN_DESCRIPTORS:
+            return None
+    try:
+        namedtuple("Row", columns)  # what values_list(named=True) builds
+    except ValueError:  # e.g. a name starting with "_"
+        return None
+    return columns

@@ -32,7 +32,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import DisallowedHost, ObjectDoesNotExist, SuspiciousOperation
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -58,7 +58,7 @@ from webapi_kit.errors import (
 from webapi_kit.fields import FieldSpec, clean_fields, get_field_spec
 from webapi_kit.formats import Format, FormatTable
 from webapi_kit.links import Link, UriTemplate
-from webapi_kit.modelhandlers import ModelHandlers
+from webapi_kit.modelhandlers import ModelHandlers, page_columns
 from webapi_kit.serialization import Serialization
 from webapi_kit.pagination import Page
 from webapi_kit.parsers import ParsedBody, method_override, parse_body
@@ -196,6 +196,8 @@ class WebAPIResource(Serialization, ModelHandlers):
             self.item_template = self.list_template.join(key)
         # The common case builds an item's URL by appending its key to the list's.
         self._item_is_list_plus_key = self.item_template.template == self.list_template.template + key
+        # ...and at the top of an API the list's URL is fixed: an item's is its key away.
+        self._item_is_key_under_fixed_list = self._item_is_list_plus_key and not self.list_template.variables
         self._parent_lookup = self._compute_parent_lookup()
 
     def _assemble_handlers(self) -> None:
@@ -265,8 +267,20 @@ class WebAPIResource(Serialization, ModelHandlers):
                 # what it is named like: the general path does that, rows do not.
                 pass
         # Pages as rows only while every item is what serialize_object makes.
-        overridden = type(self).serialize_object is not WebAPIResource.serialize_object
+        cls = type(self)
+        overridden = cls.serialize_object is not WebAPIResource.serialize_object
         self._page_shape = None if overridden else self._item_shape
+        # Pages read from the items' columns alone while nothing but the
+        # default get_list and serialize_list sees the page's objects.
+        self._page_columns = None
+        if (
+            self._page_shape is not None
+            and self.model is not None
+            and self._item_is_list_plus_key
+            and cls.get_list is WebAPIResource.get_list
+            and cls.serialize_list is WebAPIResource.serialize_list
+        ):
+            self._page_columns = page_columns(self.model, (key, *names))
 
     def _resolve(self, registry: dict[str, WebAPIResource]) -> None:
         for related in self._related.values():
@@ -596,7 +610,8 @@ class WebAPIResource(Serialization, ModelHandlers):
 
         Override to map a service layer's own exceptions (call ``super()``
         for the rest). Database outages answer 503, unique violations 409,
-        values a column cannot hold 400, a missing object 404; anything else
+        values a column cannot hold 400, a missing object 404, what Django
+        calls suspicious (a ``Host`` not allowed) 400; anything else
         (other integrity errors included: they are the code's fault) is
         logged and answers a 500 that shows a traceback only under ``DEBUG``.
         """
@@ -604,6 +619,12 @@ class WebAPIResource(Serialization, ModelHandlers):
             return exc
         if isinstance(exc, ObjectDoesNotExist):
             return DoesNotExist()
+        if isinstance(exc, SuspiciousOperation):
+            # A 400, logged where Django logs these (a Host not in ALLOWED_HOSTS, say).
+            logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc), extra={"request": request})
+            if isinstance(exc, DisallowedHost):
+                return MalformedRequest("The request's Host is not one this site answers for")
+            return MalformedRequest("The request was refused as unsafe")
         if isinstance(exc, IntegrityError) and _is_unique_violation(exc):
             logger.info("Unique constraint on %s %s: %s", request.method, request.path, exc)
             return Conflict()

@@ -15,11 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from webapi_kit.context import RequestContext
 from webapi_kit.declarations import ResourceDeclarations
-from webapi_kit.links import Link
+from webapi_kit.links import Link, path_segment
 from webapi_kit.rows import ItemRows
 
 __all__ = ["Serialization"]
@@ -30,6 +29,8 @@ class Serialization(ResourceDeclarations):
 
     def get_href(self, obj: Any, ctx: RequestContext) -> str:
         """The absolute URL of one object of this resource."""
+        if self._item_is_key_under_fixed_list:
+            return f"{ctx.base_url}{self.list_template.template}{_segment(self._read_key(obj))}/"
         return ctx.base_url + self.item_template.expand(self.get_url_kwargs(obj, ctx.kwargs))
 
     def get_url_kwargs(self, obj: Any, known: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -80,7 +81,11 @@ class Serialization(ResourceDeclarations):
         plain = ctx.is_plain() and ctx.format.renderer.accepts_rows
         shape = self._page_shape if plain else None
         if list_url is not None and self._item_is_list_plus_key:
-            hrefs = [f"{list_url}{segment}/" for segment in map(_segment, map(self._read_key, objs))]
+            # Integer keys (most keys) inline: a call per item shows in the page's time.
+            hrefs = [
+                f"{list_url}{key}/" if type(key) is int else f"{list_url}{_segment(key)}/"
+                for key in map(self._read_key, objs)
+            ]
             if shape is not None:
                 return ItemRows(shape, list(zip(map(shape.read, objs), hrefs)))
             return [self.serialize_object(obj, ctx, href=href) for obj, href in zip(objs, hrefs)]
@@ -165,4 +170,4 @@ class Serialization(ResourceDeclarations):
 
 def _segment(value: Any) -> str:
     """A URL path segment for a key; integers (most keys) need no quoting."""
-    return str(value) if type(value) is int else quote(str(value), safe="")
+    return str(value) if type(value) is int else path_segment(str(value))

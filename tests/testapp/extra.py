@@ -115,6 +115,7 @@ errors_api = catalogue(ErrorListEnvelope(), vendor=None)
 urlpatterns = [
     path("api/", include(library_api.urls)),
     path("mirror/v1/", include(library_api.urls)),
+    path("bücher/", include(library_api.urls)),
     path("stat/", include(stat_api.urls)),
     path("status/", include(status_api.urls)),
     path("errors/", include(errors_api.urls)),

@@ -66,6 +66,36 @@ def test_same_api_at_two_prefixes_links_to_itself(client: Client, ursula: Author
     assert listed["links"]["create"] == {"method": "POST", "href": f"{base}authors/{ursula.pk}/books/"}
 
 
+@pytest.mark.parametrize(
+    ("extra", "base"),
+    [
+        ({"HTTP_HOST": "api.example.com:8443", "secure": True}, "https://api.example.com:8443/api/"),
+        ({"SERVER_NAME": "backend", "SERVER_PORT": "8080"}, "http://backend:8080/api/"),
+        ({"PATH": "/bücher/"}, "http://testserver/b%C3%BCcher/"),
+    ],
+    ids=["host-and-https", "server-name", "non-ascii-prefix"],
+)
+def test_hrefs_start_with_the_requests_scheme_host_and_prefix(
+    client: Client, ursula: Author, extra: dict[str, Any], base: str
+) -> None:
+    prefix = extra.pop("PATH", "/api/")
+    response = client.get(f"{prefix}authors/", **extra)
+    assert response.status_code == HTTPStatus.OK
+    listed = body(response)
+    assert listed["links"]["self"]["href"] == base + "authors/"
+    assert listed["authors"][0]["links"]["self"]["href"] == f"{base}authors/{ursula.pk}/"
+
+
+def test_a_host_not_allowed_is_refused_in_the_api_format(client: Client, settings: Any) -> None:
+    settings.ALLOWED_HOSTS = ["api.example.com"]
+    response = client.get("/api/authors/", HTTP_HOST="evil.example.net")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert body(response) == {
+        "stat": "fail",
+        "err": {"code": 126, "msg": "The request's Host is not one this site answers for", "type": "malformed-request"},
+    }
+
+
 def test_item_link_shapes(client: Client, ursula: Author) -> None:
     author = body(client.get(f"/api/authors/{ursula.pk}/"))["author"]
     href = f"http://testserver/api/authors/{ursula.pk}/"

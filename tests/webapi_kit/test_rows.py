@@ -430,3 +430,38 @@ def test_a_serialize_object_without_href_still_serves_lists(client: Client, auth
     assert response.status_code == 200
     body = parse_xml(response.content) if accept == "application/xml" else response.json()
     assert [item["name"] for item in body["oldstyles"]] == [author.name for author in authors]
+
+
+class NamedAuthorResource(WebAPIResource):
+    """Keyed by name: keys that need quoting, or only some of it."""
+
+    name = "named"
+    model = Author
+    model_object_key = "name"
+    uri_object_key_regex = "[^/]+"
+    fields = {"id": Int(), "name": String()}
+
+
+urlpatterns += [path("named/", include(API([NamedAuthorResource()], mimetype_vendor="test").urls))]
+
+
+@pytest.mark.parametrize("accept", ACCEPTS)
+def test_an_item_has_one_url_in_its_list_and_on_its_own(client: Client, db: None, accept: str) -> None:
+    names = ["a:b@c", "x y", "ü", "50%", "plain"]
+    for name in names:
+        Author.objects.create(name=name)
+    listed = client.get("/named/nameds/", HTTP_ACCEPT=accept)
+    body = parse_xml(listed.content) if accept == "application/xml" else listed.json()
+    hrefs = [item["links"]["self"]["href"] for item in body["nameds"]]
+    assert hrefs == [
+        "http://testserver/named/nameds/a:b@c/",
+        "http://testserver/named/nameds/x%20y/",
+        "http://testserver/named/nameds/%C3%BC/",
+        "http://testserver/named/nameds/50%25/",
+        "http://testserver/named/nameds/plain/",
+    ]
+    for href in hrefs:
+        item = client.get(href, HTTP_ACCEPT=accept)
+        assert item.status_code == 200, href
+        own = parse_xml(item.content) if accept == "application/xml" else item.json()
+        assert own["named"]["links"]["self"]["href"] == href
