@@ -86,7 +86,8 @@ class ResourceDeclarations:
     list_template: UriTemplate
     item_template: UriTemplate
     _item_is_list_plus_key: bool
-    _item_is_key_under_fixed_list: bool
+    _hrefs_from_keys: bool
+    _href_is_list_url_plus_key: bool
     _parent_lookup: list[tuple[str, str]]
     _handlers: dict[Kind, dict[str, Callable[..., Any]]]
     _related: dict[str, Related]

@@ -8,6 +8,7 @@ scope them further (to the caller's own objects, say).
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections import namedtuple
 from collections.abc import Iterable, Mapping
@@ -22,13 +23,13 @@ from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 from django.http import HttpRequest
 
-from webapi_kit.context import name_set, query_params, request_context
+from webapi_kit.context import name_set, query_params
 from webapi_kit.declarations import ResourceDeclarations
 from webapi_kit.errors import DoesNotExist
 from webapi_kit.pagination import Page, PageRequest, paginate, parse_page_request
 from webapi_kit.responses import APIResponse
 
-__all__ = ["ModelHandlers", "page_columns"]
+__all__ = ["ModelHandlers", "page_columns", "reads_as_columns"]
 
 
 class ModelHandlers(ResourceDeclarations):
@@ -92,6 +93,22 @@ class ModelHandlers(ResourceDeclarations):
         ``counts-only`` is Review Board's: its clients (RBTools'
         ``counts_only=True``) read ``count`` without fetching any object.
         """
+        return self.read_list(request, kwargs)
+
+    def read_list(
+        self, request: HttpRequest, kwargs: Mapping[str, str], columns: tuple[str, ...] | None = None
+    ) -> Page | APIResponse:
+        """What :meth:`get_list` answers; with ``columns``, a page of rows where it can.
+
+        A page read only for its items' plain fields needs no model
+        instances, and building them is a tenth of a list request. The
+        pipeline passes ``columns`` (:func:`page_columns`) when it answers a
+        list ``GET`` with the default ``get_list`` and nothing of yours will
+        see the page: the page then holds ``values_list(named=True)`` rows,
+        which carry the same attributes with the same values (Django
+        converts columns alike for both), unless the queryset could tell
+        the difference (:func:`reads_as_columns`).
+        """
         queryset = self.get_queryset(request, is_list=True, **kwargs)
         query = query_params(request)
         if _is_true(query.get("counts-only")):
@@ -107,37 +124,13 @@ class ModelHandlers(ResourceDeclarations):
         ]
         if accessors:
             queryset = queryset.prefetch_related(*accessors)
-        page = paginate(self._page_query(request, queryset), page_request)
+        if columns is not None and self.model is not None and reads_as_columns(queryset, self.model):
+            queryset = queryset.values_list(*columns, named=True)
+        page = paginate(queryset, page_request)
         if not page.items:
             # An empty list under a parent that does not exist is a 404, not [].
             self._check_parent_exists(request, kwargs)
         return page
-
-    def _page_query(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        """The page's query: only the items' columns, when the items need nothing else.
-
-        A page read only for its items' plain fields needs no model
-        instances, and building them is a tenth of a list request. Rows of
-        ``values_list(named=True)`` carry the same attributes with the same
-        values (Django converts columns alike for both), so serialization
-        reads them as it reads objects. Anything that could tell the
-        difference keeps the objects: see :func:`page_columns` for the
-        resource, and here the query and the request.
-        """
-        columns = self._page_columns
-        if columns is None or not isinstance(queryset, QuerySet):
-            return queryset
-        query = queryset.query
-        if (
-            queryset.model is not self.model
-            or queryset._iterable_class is not ModelIterable  # values(), or a custom iterable
-            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]  # prefetching needs objects
-            or query.annotations or query.extra or query.distinct or query.combinator
-            or pre_init.has_listeners(self.model) or post_init.has_listeners(self.model)
-            or not request_context(request).is_plain()
-        ):
-            return queryset
-        return queryset.values_list(*columns, named=True)
 
     def _check_parent_exists(self, request: HttpRequest, kwargs: Mapping[str, str]) -> None:
         parent = self.parent
@@ -186,3 +179,39 @@ def page_columns(model: type[Model], names: Iterable[str]) -> tuple[str, ...] | 
     except ValueError:  # e.g. a name starting with "_"
         return None
     return columns
+
+
+def reads_as_columns(queryset: Any, model: type[Model]) -> bool:
+    """Whether ``queryset``'s page may be read as rows of its columns.
+
+    Only a queryset of ``model`` itself, of the plain ``QuerySet`` class (or
+    one that only adds methods), not yet evaluated, whose objects nobody
+    else builds or touches: no ``pre_init``/``post_init`` receivers, no
+    related objects (``select_related``, ``prefetch_related``), and nothing
+    that changes which rows or columns come back (``annotate``, ``extra``,
+    ``distinct``, ``union``, ``values()``).
+    """
+    if not isinstance(queryset, QuerySet) or queryset.model is not model or not _only_adds_methods(type(queryset)):
+        return False
+    query = queryset.query
+    return not (
+        queryset._iterable_class is not ModelIterable
+        or queryset._result_cache is not None  # objects someone may have changed
+        or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        or query.select_related or query.annotations or query.extra or query.distinct or query.combinator
+        or pre_init.has_listeners(model) or post_init.has_listeners(model)
+    )
+
+
+# What every class has of its own, not an override.
+_CLASS_METADATA = frozenset({"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__annotations__",
+                             "__orig_bases__", "__parameters__", "__firstlineno__", "__static_attributes__"})
+
+
+@functools.cache
+def _only_adds_methods(cls: type[QuerySet[Any]]) -> bool:
+    """A QuerySet class overriding nothing of QuerySet's (custom filters are fine)."""
+    own = set(vars(QuerySet)) - _CLASS_METADATA
+    return not any(
+        own.intersection(vars(base)) for base in cls.__mro__ if base is not QuerySet and issubclass(base, QuerySet)
+    )

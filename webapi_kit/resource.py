@@ -196,8 +196,6 @@ class WebAPIResource(Serialization, ModelHandlers):
             self.item_template = self.list_template.join(key)
         # The common case builds an item's URL by appending its key to the list's.
         self._item_is_list_plus_key = self.item_template.template == self.list_template.template + key
-        # ...and at the top of an API the list's URL is fixed: an item's is its key away.
-        self._item_is_key_under_fixed_list = self._item_is_list_plus_key and not self.list_template.variables
         self._parent_lookup = self._compute_parent_lookup()
 
     def _assemble_handlers(self) -> None:
@@ -268,17 +266,22 @@ class WebAPIResource(Serialization, ModelHandlers):
                 pass
         # Pages as rows only while every item is what serialize_object makes.
         cls = type(self)
-        overridden = cls.serialize_object is not WebAPIResource.serialize_object
-        self._page_shape = None if overridden else self._item_shape
-        # Pages read from the items' columns alone while nothing but the
-        # default get_list and serialize_list sees the page's objects.
+        own = {hook for hook in _SERIALIZATION_HOOKS if getattr(cls, hook) is not getattr(WebAPIResource, hook)}
+        self._page_shape = None if "serialize_object" in own else self._item_shape
+        # Items' URLs from their keys, unless the resource says otherwise;
+        # at the top of an API the list's URL is fixed and one item's is
+        # its key away.
+        self._hrefs_from_keys = self._item_is_list_plus_key and not own & {"get_href", "get_url_kwargs"}
+        self._href_is_list_url_plus_key = self._hrefs_from_keys and not self.list_template.variables
+        # Pages read as rows of their columns only where no code of the
+        # resource's own sees the page: see _call_handler.
         self._page_columns = None
         if (
-            self._page_shape is not None
-            and self.model is not None
+            not own
+            and self._item_shape is not None
             and self._item_is_list_plus_key
-            and cls.get_list is WebAPIResource.get_list
-            and cls.serialize_list is WebAPIResource.serialize_list
+            and self.model is not None
+            and self.list_handlers.get("GET") == "get_list"
         ):
             self._page_columns = page_columns(self.model, (key, *names))
 
@@ -371,6 +374,9 @@ class WebAPIResource(Serialization, ModelHandlers):
             with transaction.atomic():
                 self.check_preconditions(ctx)
                 result = handler(request, data, **kwargs)
+        elif self._page_columns is not None and kind == "list" and method == "GET" and ctx.is_plain():
+            # The default get_list, and only the pipeline sees its page: rows will do.
+            result = self.read_list(request, kwargs, self._page_columns)
         else:
             result = handler(request, data, **kwargs)
 
@@ -640,6 +646,12 @@ class WebAPIResource(Serialization, ModelHandlers):
             return InternalError(extra={"traceback": traceback.format_exception(exc)})
         return InternalError()
 
+
+#: What a resource may override that sees a list's objects or makes its items.
+_SERIALIZATION_HOOKS = (
+    "serialize_object", "serialize_list", "get_href", "get_url_kwargs",
+    "get_list", "read_list", "build_response", "page_response",
+)
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:

@@ -29,8 +29,8 @@ class Serialization(ResourceDeclarations):
 
     def get_href(self, obj: Any, ctx: RequestContext) -> str:
         """The absolute URL of one object of this resource."""
-        if self._item_is_key_under_fixed_list:
-            return f"{ctx.base_url}{self.list_template.template}{_segment(self._read_key(obj))}/"
+        if self._href_is_list_url_plus_key:
+            return f"{ctx.base_url}{self.list_template.template}{_segment(getattr(obj, self.model_object_key))}/"
         return ctx.base_url + self.item_template.expand(self.get_url_kwargs(obj, ctx.kwargs))
 
     def get_url_kwargs(self, obj: Any, known: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -80,12 +80,13 @@ class Serialization(ResourceDeclarations):
         """
         plain = ctx.is_plain() and ctx.format.renderer.accepts_rows
         shape = self._page_shape if plain else None
-        if list_url is not None and self._item_is_list_plus_key:
+        if list_url is not None and self._hrefs_from_keys:
+            try:
+                keys = list(map(self._read_key, objs))
+            except AttributeError:  # objects of another class than the model's (a parent's, say)
+                keys = [getattr(obj, self.model_object_key) for obj in objs]
             # Integer keys (most keys) inline: a call per item shows in the page's time.
-            hrefs = [
-                f"{list_url}{key}/" if type(key) is int else f"{list_url}{_segment(key)}/"
-                for key in map(self._read_key, objs)
-            ]
+            hrefs = [f"{list_url}{key}/" if type(key) is int else f"{list_url}{_segment(key)}/" for key in keys]
             if shape is not None:
                 return ItemRows(shape, list(zip(map(shape.read, objs), hrefs)))
             return [self.serialize_object(obj, ctx, href=href) for obj, href in zip(objs, hrefs)]
