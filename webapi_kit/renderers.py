@@ -399,8 +399,8 @@ def _pad(depth: int) -> str:
 def _scalar(value: Any) -> str | None:
     """The text of a common scalar, or ``None`` when ``_write`` must handle it."""
     kind = type(value)
-    if kind is str:  # _xml_text, one call less: this runs for every string
-        return value if _is_plain_text(value) else _escape(_xml_safe(value), _TEXT_ESCAPES)
+    if kind is str:
+        return _xml_text(value)
     if kind is int:
         return int.__repr__(value)
     if kind is bool:

@@ -53,9 +53,17 @@ class HeroResource(WebAPIResource):
     fields = {"id": Int(), "name": String(), "rank": Int()}
 
 
+class PlainProxy(Author):
+    """A proxy: no table of its own, so it can live here."""
+
+    class Meta:
+        proxy = True
+        app_label = "testapp"
+
+
 class ProxyResource(WebAPIResource):
     name = "proxy"
-    model = Author
+    model = PlainProxy
     fields = {"id": Int(), "name": String()}
 
 
