@@ -166,3 +166,14 @@ class Hooked(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class Tally(models.Model):
+    """Columns named like tuple methods (``count``, ``index``), and ``_order``."""
+
+    person = models.ForeignKey(Person, related_name="tallies", on_delete=models.CASCADE)
+    count = models.IntegerField()
+    index = models.IntegerField()
+
+    class Meta:
+        order_with_respect_to = "person"

@@ -1,7 +1,7 @@
 """Pages read from their columns: no model instances, and nothing that shows it.
 
-A list whose items are a model's plain fields is fetched with
-``values_list(named=True)``: only the items' columns, no objects. These
+A list whose items are a model's plain fields is fetched as rows of its
+columns (``ColumnRows``): only the items' columns, no objects. These
 tests hold it to the object path (the same bytes, the same ETag) and check
 that everything able to tell the difference gets the objects.
 """
