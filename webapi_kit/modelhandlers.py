@@ -206,13 +206,13 @@ _NOTHING_DEFERRED: tuple[frozenset[str], bool] = (frozenset(), True)
 
 
 class ColumnRows(BaseIterable):  # type: ignore[type-arg]  # generic only in the stubs
-    """A queryset's rows as tuples naming the model's columns, in place of its objects.
+    """A queryset's rows in place of its objects: tuples with the columns as attributes.
 
     The query and the values are the ones ``ModelIterable`` builds objects
-    from (every concrete column, converted by its field), so a row answers
-    ``row.name`` or ``row.author_id`` as the object would. What it saves
-    over ``values_list(named=True)`` is the query's set-up: resolving each
-    named field again costs about as much as building the objects did.
+    from (the selected columns, converted by their fields), so a row
+    answers ``row.name`` or ``row.author_id`` as the object would. What it
+    saves over ``values_list(named=True)`` is the query's set-up: resolving
+    each named field again costs about as much as building the objects did.
     """
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
@@ -221,10 +221,9 @@ class ColumnRows(BaseIterable):  # type: ignore[type-arg]  # generic only in the
         results = compiler.execute_sql(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
         select, fields = compiler.select, compiler.klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
-        row_class = _row_class(tuple(column[0].target.attname for column in select[start:end]))
-        new = tuple.__new__
-        for row in compiler.results_iter(results):
-            yield new(row_class, row[start:end])
+        row_class = _row_class(tuple(column[0].target.attname for column in select[start:end]), start)
+        # In C: no Python code runs per row.
+        return map(functools.partial(tuple.__new__, row_class), compiler.results_iter(results))
 
 
 @functools.cache
@@ -233,9 +232,12 @@ def _is_every_column(model: type[Model], columns: tuple[str, ...]) -> bool:
 
 
 @functools.cache
-def _row_class(names: tuple[str, ...]) -> type[tuple[Any, ...]]:
-    # A namedtuple would refuse names such as "_order".
-    attributes: dict[str, Any] = {name: property(operator.itemgetter(index)) for index, name in enumerate(names)}
+def _row_class(names: tuple[str, ...], start: int) -> type[tuple[Any, ...]]:
+    """Rows of the selected values whose ``names`` start at index ``start``.
+
+    Not a namedtuple, which refuses names such as ``_order``.
+    """
+    attributes: dict[str, Any] = {name: property(operator.itemgetter(start + i)) for i, name in enumerate(names)}
     return type("Row", (tuple,), {"__slots__": (), **attributes})
 
 
