@@ -19,6 +19,10 @@ import functools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path
 from django.utils.encoding import iri_to_uri
@@ -161,12 +165,21 @@ class API:
         if prefix is None:  # an unusual quoting; fall back to counting segments
             depth = template.template.count("/")
             prefix = path.rstrip("/").rsplit("/", depth)[0] + "/" if depth else path
-        uri_path = _uri_path(prefix)
-        if uri_path is None:
-            return request.build_absolute_uri(prefix)
-        # What build_absolute_uri() answers, without parsing and quoting
-        # again on every request the prefix the API is mounted at.
-        return f"{request.scheme}://{request.get_host()}{uri_path}"
+        key = _base_url_key(request, prefix)
+        url = _BASE_URLS.get(key) if key is not None else None
+        if url is None:
+            uri_path = _uri_path(prefix)
+            if uri_path is None:
+                url = request.build_absolute_uri(prefix)
+            else:
+                # What build_absolute_uri() answers, without parsing and
+                # quoting again the prefix the API is mounted at.
+                url = f"{request.scheme}://{request.get_host()}{uri_path}"
+            if key is not None:
+                if len(_BASE_URLS) >= _BASE_URLS_KEPT:  # Host headers are the client's to choose
+                    _BASE_URLS.clear()
+                _BASE_URLS[key] = url
+        return url
 
     def uri_templates(self, base_url: str) -> dict[str, str]:
         templates: dict[str, str] = {}
@@ -189,6 +202,37 @@ class API:
         except WebAPIError:
             fmt = table.default
         return fallback.error_response(request, DoesNotExist(), fmt)
+
+
+# Base URLs already answered, by everything they depend on but settings.
+# Checking the host against ALLOWED_HOSTS is a tenth of an item's time in
+# the pipeline; a host that passed once passes again until settings change.
+_BASE_URLS: dict[tuple[str | None, ...], str] = {}
+_BASE_URLS_KEPT = 256
+
+#: What Django's ``get_host()`` and ``scheme`` read of a WSGI request.
+_HOST_META = ("HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT", "SERVER_NAME", "SERVER_PORT",
+              "wsgi.url_scheme")
+
+
+def _base_url_key(request: HttpRequest, prefix: str) -> tuple[str | None, ...] | None:
+    """The prefix and the request's host and scheme as sent; ``None`` if that may not be all.
+
+    A request of another class than Django's WSGI request (an ASGI
+    request, or a subclass of the site's) may find its host or scheme its
+    own way.
+    """
+    if type(request) is not WSGIRequest:
+        return None
+    meta = request.META
+    proxy = settings.SECURE_PROXY_SSL_HEADER
+    return (prefix, meta.get(proxy[0]) if proxy else None, *map(meta.get, _HOST_META))
+
+
+@receiver(setting_changed)
+def _forget_base_urls(**kwargs: Any) -> None:
+    # ALLOWED_HOSTS, DEBUG, USE_X_FORWARDED_HOST and the like decide the answer.
+    _BASE_URLS.clear()
 
 
 @functools.lru_cache(maxsize=256)

@@ -96,6 +96,75 @@ def test_a_host_not_allowed_is_refused_in_the_api_format(client: Client, setting
     }
 
 
+def test_a_host_allowed_before_is_refused_once_settings_say_so(client: Client, ursula: Author, settings: Any) -> None:
+    # The base URL of a host that passed is kept: a settings change forgets it.
+    settings.ALLOWED_HOSTS = ["api.example.com", "old.example.com"]
+    assert client.get("/api/authors/", HTTP_HOST="old.example.com").status_code == HTTPStatus.OK
+    settings.ALLOWED_HOSTS = ["api.example.com"]
+    response = client.get("/api/authors/", HTTP_HOST="old.example.com")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert body(response)["err"]["code"] == 126
+
+
+@pytest.mark.parametrize(
+    ("settings_", "meta", "base"),
+    [
+        ({}, {"HTTP_HOST": "a.example"}, "http://a.example/api/"),
+        ({}, {"HTTP_HOST": "a.example", "secure": True, "SERVER_PORT": "80"}, "https://a.example/api/"),
+        ({}, {"HTTP_HOST": "b.example", "HTTP_X_FORWARDED_HOST": "proxy.example"}, "http://b.example/api/"),
+        ({"USE_X_FORWARDED_HOST": True}, {"HTTP_HOST": "b.example", "HTTP_X_FORWARDED_HOST": "proxy.example"},
+         "http://proxy.example/api/"),
+        ({}, {"HTTP_HOST": "b.example", "HTTP_X_FORWARDED_PROTO": "https"}, "http://b.example/api/"),
+        ({"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")},
+         {"HTTP_HOST": "b.example", "HTTP_X_FORWARDED_PROTO": "https"}, "https://b.example/api/"),
+        ({"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")},
+         {"HTTP_HOST": "b.example", "HTTP_X_FORWARDED_PROTO": "http"}, "http://b.example/api/"),
+        ({"USE_X_FORWARDED_PORT": True}, {"SERVER_NAME": "backend", "SERVER_PORT": "8080",
+                                          "HTTP_X_FORWARDED_PORT": "9090"}, "http://backend:9090/api/"),
+    ],
+)
+def test_each_request_gets_the_base_url_of_its_own_host_and_scheme(
+    client: Client, ursula: Author, settings: Any, settings_: dict[str, Any], meta: dict[str, Any], base: str
+) -> None:
+    settings.ALLOWED_HOSTS = ["*"]
+    for name, value in settings_.items():
+        setattr(settings, name, value)
+    # Every other case first, so a base URL kept for one would show in another.
+    for other in ({"HTTP_HOST": "a.example"}, {"HTTP_HOST": "b.example"}, {"SERVER_NAME": "backend", "SERVER_PORT": "8080"}):
+        client.get("/api/authors/", **other)
+    listed = body(client.get("/api/authors/", **meta))
+    assert listed["links"]["self"]["href"] == base + "authors/"
+    assert listed["authors"][0]["links"]["self"]["href"] == f"{base}authors/{ursula.pk}/"
+
+
+def test_base_urls_kept_stay_few_whatever_hosts_clients_send(client: Client, settings: Any) -> None:
+    from webapi_kit import api
+
+    settings.ALLOWED_HOSTS = ["*"]
+    for n in range(api._BASE_URLS_KEPT + 10):
+        assert body(client.get("/api/authors/", HTTP_HOST=f"h{n}.example"))["links"]["self"]["href"] == (
+            f"http://h{n}.example/api/authors/"
+        )
+    assert 0 < len(api._BASE_URLS) <= api._BASE_URLS_KEPT
+
+
+def test_a_request_class_of_the_sites_own_finds_its_host_its_own_way(ursula: Author) -> None:
+    from django.core.handlers.wsgi import WSGIRequest
+    from django.test import RequestFactory
+
+    from tests.testapp.resources import api
+
+    class TenantRequest(WSGIRequest):
+        def get_host(self) -> str:
+            return self.META["HTTP_X_TENANT"] + ".example"
+
+    resource = next(resource for resource in api.walk() if resource.name == "author")
+    for tenant in ("one", "two"):
+        request = TenantRequest(RequestFactory().get("/api/authors/", HTTP_X_TENANT=tenant).environ)
+        response = resource.list_view(request)
+        assert body(response)["links"]["self"]["href"] == f"http://{tenant}.example/api/authors/"
+
+
 def test_item_link_shapes(client: Client, ursula: Author) -> None:
     author = body(client.get(f"/api/authors/{ursula.pk}/"))["author"]
     href = f"http://testserver/api/authors/{ursula.pk}/"
