@@ -125,7 +125,7 @@ class ModelHandlers(ResourceDeclarations):
         if accessors:
             queryset = queryset.prefetch_related(*accessors)
         if columns is not None and self.model is not None and reads_as_columns(queryset, self.model):
-            # Only the items' columns; only() itself costs a tenth of a page, so not when that is all of them.
+            # Only the items' columns. only() costs an eighth of what rows save: not when they are all of them.
             queryset = queryset.all() if _is_every_column(self.model, columns) else queryset.only(*columns)
             queryset._iterable_class = ColumnRows  # as values_list() sets its own iterable
         page = paginate(queryset, page_request)
@@ -159,10 +159,11 @@ def page_columns(model: type[Model], names: Iterable[str]) -> tuple[str, ...] | 
     """The columns items read, when they read ``names`` off ``model``'s objects.
 
     ``None`` unless a row of the model's columns (:class:`ColumnRows`)
-    would answer each name exactly as an object does: every name is a concrete field's attribute (a
-    foreign key's ``author_id``, not ``author``) behind Django's own
-    descriptor, and the model builds its objects the standard way (no
-    ``__init__``, ``from_db`` or attribute access of its own).
+    would answer each name exactly as an object does: every name is a
+    concrete field's attribute (a foreign key's ``author_id``, not
+    ``author``) behind Django's own descriptor, and the model builds its
+    objects the standard way (no ``__init__``, ``from_db`` or attribute
+    access of its own).
     """
     if (
         model.__init__ is not Model.__init__
@@ -210,9 +211,10 @@ class ColumnRows(BaseIterable):  # type: ignore[type-arg]  # generic only in the
 
     The query and the values are the ones ``ModelIterable`` builds objects
     from (the selected columns, converted by their fields), so a row
-    answers ``row.name`` or ``row.author_id`` as the object would. What it
-    saves over ``values_list(named=True)`` is the query's set-up: resolving
-    each named field again costs about as much as building the objects did.
+    answers ``row.name`` or ``row.author_id`` as the object would. Unlike
+    ``values_list(named=True)``, it does not resolve each named field again
+    on every request, which costs a third of what leaving out the objects
+    saves.
     """
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
