@@ -21,8 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path
 from django.utils.encoding import iri_to_uri
@@ -175,7 +173,8 @@ class API:
                 # What build_absolute_uri() answers, without parsing and
                 # quoting again the prefix the API is mounted at.
                 url = f"{request.scheme}://{request.get_host()}{uri_path}"
-            if key is not None:
+            # Kept only if no setting changed while it was being worked out.
+            if key is not None and key == _base_url_key(request, prefix):
                 if len(_BASE_URLS) >= _BASE_URLS_KEPT:  # Host headers are the client's to choose
                     _BASE_URLS.clear()
                 _BASE_URLS[key] = url
@@ -204,10 +203,10 @@ class API:
         return fallback.error_response(request, DoesNotExist(), fmt)
 
 
-# Base URLs already answered, by everything they depend on but settings.
-# Checking the host against ALLOWED_HOSTS is a tenth of an item's time in
-# the pipeline; a host that passed once passes again until settings change.
-_BASE_URLS: dict[tuple[str | None, ...], str] = {}
+# Base URLs already answered, by everything they depend on. Checking the
+# host against ALLOWED_HOSTS is a tenth of an item's time in the pipeline;
+# a host that passed passes again while the same settings hold.
+_BASE_URLS: dict[tuple[Any, ...], str] = {}
 _BASE_URLS_KEPT = 256
 
 #: What Django's ``get_host()`` and ``scheme`` read of a WSGI request.
@@ -215,24 +214,24 @@ _HOST_META = ("HTTP_HOST", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT", "SE
               "wsgi.url_scheme")
 
 
-def _base_url_key(request: HttpRequest, prefix: str) -> tuple[str | None, ...] | None:
-    """The prefix and the request's host and scheme as sent; ``None`` if that may not be all.
+def _base_url_key(request: HttpRequest, prefix: str) -> tuple[Any, ...] | None:
+    """The prefix, the request's host and scheme as sent, and the settings that judge them.
 
-    A request of another class than Django's WSGI request (an ASGI
-    request, or a subclass of the site's) may find its host or scheme its
-    own way.
+    ``None`` where that may not be all: a request of another class than
+    Django's WSGI request (an ASGI request, or a subclass of the site's)
+    may find its host or scheme its own way.
     """
     if type(request) is not WSGIRequest:
         return None
-    meta = request.META
     proxy = settings.SECURE_PROXY_SSL_HEADER
-    return (prefix, meta.get(proxy[0]) if proxy else None, *map(meta.get, _HOST_META))
-
-
-@receiver(setting_changed)
-def _forget_base_urls(**kwargs: Any) -> None:
-    # ALLOWED_HOSTS, DEBUG, USE_X_FORWARDED_HOST and the like decide the answer.
-    _BASE_URLS.clear()
+    if proxy and not (type(proxy) is tuple and len(proxy) == 2):
+        return None  # misconfigured: Django's own path says how
+    meta = request.META
+    return (
+        prefix, *map(meta.get, _HOST_META), proxy, meta.get(proxy[0]) if proxy else None,
+        # A copy: the list may be changed in place.
+        tuple(settings.ALLOWED_HOSTS), settings.DEBUG, settings.USE_X_FORWARDED_HOST, settings.USE_X_FORWARDED_PORT,
+    )
 
 
 @functools.lru_cache(maxsize=256)

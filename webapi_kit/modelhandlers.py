@@ -162,13 +162,16 @@ def page_columns(model: type[Model], names: Iterable[str]) -> tuple[str, ...] | 
     would answer each name exactly as an object does: every name is a
     concrete field's attribute (a foreign key's ``author_id``, not
     ``author``) behind Django's own descriptor, and the model builds its
-    objects the standard way (no ``__init__``, ``from_db`` or attribute
-    access of its own).
+    objects the standard way (no ``__new__``, ``__init__``, ``from_db``,
+    attribute access or metaclass ``__call__`` of its own).
     """
     if (
-        model.__init__ is not Model.__init__
+        model.__new__ is not Model.__new__
+        or model.__init__ is not Model.__init__
         or model.from_db.__func__ is not Model.from_db.__func__  # type: ignore[attr-defined]
         or model.__getattribute__ is not Model.__getattribute__
+        or model.__setattr__ is not Model.__setattr__  # __init__ sets every field through it
+        or type(model).__call__ is not type(Model).__call__
     ):
         return None
     concrete = {field.attname for field in model._meta.concrete_fields}

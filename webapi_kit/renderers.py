@@ -562,10 +562,9 @@ class _RowsWriter:
             return _TEXT, map(int.__repr__, column)
         if kind is datetime.datetime and all(map(operator.is_, map(_TZINFO, column), itertools.repeat(_UTC))):
             # What Django hands back: "...+00:00", written "...Z".
-            backend = _orjson_backend()
-            if backend is not None:
+            if orjson is not None and api_settings.JSON_BACKEND != "stdlib":
                 # The same text, written in C: isoformat() is a third of a page's writing.
-                return _TEXT, backend.dumps(column, option=backend.OPT_UTC_Z).decode()[2:-2].split('","')
+                return _TEXT, orjson.dumps(column, option=orjson.OPT_UTC_Z).decode()[2:-2].split('","')
             return _UTC_TEXT, map(_WITHOUT_OFFSET, map(datetime.datetime.isoformat, column))
         if kind is bool:
             return _TEXT, map(_BOOLEAN_TEXT.__getitem__, column)

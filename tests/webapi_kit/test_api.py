@@ -7,6 +7,8 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.http import request as request_module
 from django.test import Client
 
 from tests.testapp.models import Author, Book
@@ -97,13 +99,35 @@ def test_a_host_not_allowed_is_refused_in_the_api_format(client: Client, setting
 
 
 def test_a_host_allowed_before_is_refused_once_settings_say_so(client: Client, ursula: Author, settings: Any) -> None:
-    # The base URL of a host that passed is kept: a settings change forgets it.
-    settings.ALLOWED_HOSTS = ["api.example.com", "old.example.com"]
-    assert client.get("/api/authors/", HTTP_HOST="old.example.com").status_code == HTTPStatus.OK
+    # The base URL of a host that passed is kept, for these settings only.
+    settings.ALLOWED_HOSTS = ["api.example.com", "old.example.com", "gone.example.com"]
+    for host in ("old.example.com", "gone.example.com"):
+        assert client.get("/api/authors/", HTTP_HOST=host).status_code == HTTPStatus.OK
+    settings.ALLOWED_HOSTS = ["api.example.com", "gone.example.com"]
+    django_settings.ALLOWED_HOSTS.remove("gone.example.com")  # in place: no setting_changed signal
+    for host in ("old.example.com", "gone.example.com"):
+        response = client.get("/api/authors/", HTTP_HOST=host)
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert body(response)["err"]["code"] == 126
+
+
+def test_a_host_judged_while_settings_change_is_not_kept(
+    client: Client, ursula: Author, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another thread's override_settings() allows the host for a moment,
+    # between the request's first look at settings and the host check.
     settings.ALLOWED_HOSTS = ["api.example.com"]
-    response = client.get("/api/authors/", HTTP_HOST="old.example.com")
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert body(response)["err"]["code"] == 126
+    validate_host = request_module.validate_host
+
+    def widen_then_validate(host: str, allowed_hosts: Any) -> bool:
+        settings.ALLOWED_HOSTS = ["api.example.com", "old.example.com"]
+        return validate_host(host, settings.ALLOWED_HOSTS)
+
+    monkeypatch.setattr(request_module, "validate_host", widen_then_validate)
+    assert client.get("/api/authors/", HTTP_HOST="old.example.com").status_code == HTTPStatus.OK
+    monkeypatch.setattr(request_module, "validate_host", validate_host)
+    settings.ALLOWED_HOSTS = ["api.example.com"]
+    assert client.get("/api/authors/", HTTP_HOST="old.example.com").status_code == HTTPStatus.BAD_REQUEST
 
 
 @pytest.mark.parametrize(
@@ -119,6 +143,8 @@ def test_a_host_allowed_before_is_refused_once_settings_say_so(client: Client, u
          {"HTTP_HOST": "b.example", "HTTP_X_FORWARDED_PROTO": "https"}, "https://b.example/api/"),
         ({"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")},
          {"HTTP_HOST": "b.example", "HTTP_X_FORWARDED_PROTO": "http"}, "http://b.example/api/"),
+        ({"SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]},  # a list works for Django too
+         {"HTTP_HOST": "b.example", "HTTP_X_FORWARDED_PROTO": "https"}, "https://b.example/api/"),
         ({"USE_X_FORWARDED_PORT": True}, {"SERVER_NAME": "backend", "SERVER_PORT": "8080",
                                           "HTTP_X_FORWARDED_PORT": "9090"}, "http://backend:9090/api/"),
     ],

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import Count
+from django.db.models.base import ModelBase
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_init
 from django.test import Client
@@ -46,6 +47,35 @@ class AuthorWithInit(Author):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+
+
+class AuthorWithSetattr(Author):
+    class Meta:
+        proxy = True
+        app_label = "testapp"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value.title() if name == "name" and isinstance(value, str) else value)
+
+
+class AuthorWithNew(Author):
+    class Meta:
+        proxy = True
+        app_label = "testapp"
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        return super().__new__(cls)
+
+
+class CountingModelBase(ModelBase):
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return super().__call__(*args, **kwargs)
+
+
+class AuthorWithMetaclass(Author, metaclass=CountingModelBase):
+    class Meta:
+        proxy = True
+        app_label = "testapp"
 
 
 class AuthorResource(WebAPIResource):
@@ -240,6 +270,9 @@ def test_objects_of_a_model_with_its_own_from_db_are_built_by_it(client: Client,
         (Author, ("id", "pk"), None),  # a property
         (AuthorFromDb, ("id", "name"), None),
         (AuthorWithInit, ("id", "name"), None),
+        (AuthorWithSetattr, ("id", "name"), None),  # Model.__init__ sets each field through it
+        (AuthorWithNew, ("id", "name"), None),
+        (AuthorWithMetaclass, ("id", "name"), None),
     ],
 )
 def test_which_names_are_columns(model: Any, names: tuple[str, ...], expected: tuple[str, ...] | None) -> None:

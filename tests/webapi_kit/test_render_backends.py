@@ -19,6 +19,7 @@ import pytest
 from django.test import override_settings
 
 from webapi_kit.renderers import JSONRenderer, LxmlXMLRenderer, XMLRenderer
+from webapi_kit.rows import ItemRows, ItemShape
 
 # Characters that exercise every escaping rule: markup, quotes, whitespace
 # that attributes escape, controls XML cannot carry, non-ASCII, surrogates.
@@ -148,3 +149,21 @@ def test_orjson_backend_without_orjson_is_a_configuration_error(monkeypatch: pyt
     with pytest.raises(ImproperlyConfigured):
         _orjson({"a": 1})
     assert _stdlib({"a": 1}) == b'{"a": 1}'
+
+
+def test_xml_pages_are_written_alike_whatever_the_json_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rows' datetimes are written by orjson when it is there; XML never needs it.
+    from webapi_kit import renderers
+
+    shape = ItemShape(fields=("created",), links=(("self", "GET", ""),), read=lambda obj: obj)
+    created = [datetime.datetime(year, 2, 3, 4, 5, 6, micro, tzinfo=datetime.timezone.utc)
+               for year, micro in ((1, 0), (999, 7), (2024, 999999))]
+
+    def page() -> bytes:
+        return XMLRenderer().render({"items": ItemRows(shape, [((value,), f"http://t/{n}/") for n, value in enumerate(created)])})
+
+    with_orjson = page()
+    assert b"<created>0999-02-03T04:05:06.000007Z</created>" in with_orjson
+    monkeypatch.setattr(renderers, "orjson", None)
+    with override_settings(WEBAPI_KIT={"JSON_BACKEND": "orjson"}):  # misconfigured: JSON answers fail, XML does not
+        assert page() == with_orjson
