@@ -201,9 +201,10 @@ class DeliveryLoop:
     async def _send(self, client: httpx.AsyncClient, job: claims.Job, url: str) -> _Outcome:
         sub = job.subscription
         publication = job.publication
-        headers = {"X-ATT-DR-PUBLISH-ID": publication.publish_id}
+        # Text headers go as the UTF-8 bytes the publisher sent (publishing.header_text).
+        headers: dict[str, str | bytes] = {"X-ATT-DR-PUBLISH-ID": publication.publish_id}
         if publication.meta:
-            headers["X-ATT-DR-META"] = publication.meta
+            headers["X-ATT-DR-META"] = publication.meta.encode("utf-8")
         if sub.use100:
             headers["Expect"] = "100-continue"
         auth = httpx.BasicAuth(sub.delivery_user, sub.delivery_password)
@@ -212,7 +213,7 @@ class DeliveryLoop:
                 response = await client.request("DELETE", url, headers=headers, auth=auth)
             else:
                 if publication.content_type:
-                    headers["Content-Type"] = publication.content_type
+                    headers["Content-Type"] = publication.content_type.encode("utf-8")
                 length = self._body_length(job)
                 headers["Content-Length"] = str(length)
                 content = _file_chunks(publication.storage_name) if length else b""

@@ -62,6 +62,9 @@ def test_zero_interval_is_allowed(client: Client) -> None:
     assert submit(client, payload(URL, [0, 5])).status_code == 200
 
 
+UNSENDABLE_VALUE = "'request.headers.%s' values must be printable ASCII, without control characters or spaces at either end"
+
+
 def _invalid(message: str) -> dict[str, str]:
     return {"type": "invalid_body", "message": message}
 
@@ -100,10 +103,22 @@ def _invalid(message: str) -> dict[str, str]:
         (payload(URL, headers={"X-Foo": "Bar"}), [_invalid("'request.headers.X-Foo' must be a list of strings")]),
         (payload(URL, headers={"X-Foo": ["Bar", 1]}), [_invalid("'request.headers.X-Foo' must be a list of strings")]),
         (payload(URL, headers={"X Foo": ["Bar"]}), [_invalid("'request.headers' has an invalid header name \"X Foo\"")]),
-        (
-            payload(URL, headers={"X-Foo": ["a\r\nX-Evil: 1"]}),
-            [_invalid("'request.headers.X-Foo' values must not contain line breaks or NUL")],
+        *(
+            (payload(URL, headers={"X-Foo": [value]}), [_invalid(UNSENDABLE_VALUE % "X-Foo")])
+            # Nothing the worker's HTTP client could put on the wire as it was given.
+            for value in ("a\r\nX-Evil: 1", "caf\u00e9", "a\x01b", "\x7f", " padded", "padded\t", "\u2603")
         ),
+        (
+            payload(URL, headers={"Transfer-Encoding": ["chunked"]}),
+            [_invalid("'request.headers.Transfer-Encoding' cannot be re-sent: the body goes with a Content-Length")],
+        ),
+        (
+            payload(URL, headers={"Content-Length": ["99"]}, body="abc"),
+            [_invalid("'request.headers.Content-Length' must be the body's length, 3")],
+        ),
+        # Host names the worker's client cannot turn into IDNA, and a DEL it will not send.
+        (payload("http://\u2603\u2603.example/"), [_invalid("'request.url' must be an http or https URL, not \"http://\u2603\u2603.example/\"")]),
+        (payload("http://x.example/\x7f"), [_invalid("'request.url' must be an http or https URL, not \"http://x.example/\x7f\"")]),
         (payload(URL, body={"a": 1}), [_invalid("'request.body' must be a string")]),
     ],
 )
