@@ -202,7 +202,7 @@ class FeedResource(WebAPIResource):
         return services.create_feed(reader(request), clean_feed(data, creating=True))
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
-        return services.update_feed(kwargs["feed_id"], reader(request), clean_feed(data, creating=False))
+        return services.change_feed(kwargs["feed_id"], reader(request), data)
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         services.delete_feed(kwargs["feed_id"], reader(request))

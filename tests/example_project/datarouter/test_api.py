@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from datarouter.models import Delivery, Publication
+from datarouter.models import Delivery, Feed, Publication
 
 from .conftest import basic, feed_body, sub_body
 
@@ -93,6 +93,36 @@ def test_api_owner_rules(client: Client) -> None:
     assert client.delete(url, headers={"X-ATT-DR-ON-BEHALF-OF": "bob"}).status_code == 403
     assert client.delete(url, headers=OBO).status_code == 204
     assert client.get(url).status_code == 404
+
+
+def test_put_changes_only_the_fields_given(client: Client) -> None:
+    body = feed_body(group_id=7)
+    body["authorization"]["endpoint_addrs"] = ["10.0.0.0/8"]
+    feed = _post(client, "/api/datarouter/feeds/", body).json()["datarouter_feed"]
+    url = feed["links"]["self"]["href"]
+
+    response = client.put(url, json.dumps({"description": "Changed"}), content_type="application/json")
+    assert response.status_code == 200, response.content
+    changed = response.json()["datarouter_feed"]
+    assert changed["description"] == "Changed"
+    unchanged = {k: v for k, v in feed.items() if k not in ("description", "links")}
+    assert {k: v for k, v in changed.items() if k in unchanged} == unchanged
+    stored = Feed.objects.get(pk=feed["id"])
+    assert (stored.group_id, stored.endpoint_addrs, stored.classification) == (7, ["10.0.0.0/8"], "unclassified")
+
+    # Inside authorization too, and a known endpoint id keeps its password.
+    response = client.put(url, json.dumps({"authorization": {"endpoint_addrs": []}}), content_type="application/json")
+    assert response.status_code == 200, response.content
+    stored.refresh_from_db()
+    assert stored.endpoint_addrs == []
+    assert [entry["id"] for entry in stored.endpoint_ids] == ["user"]
+    assert Client().put(f"/datarouter/publish/{feed['id']}/f", b"x", content_type="text/plain",
+                        headers={"Authorization": basic()}).status_code == 204
+
+    # What is given is still checked.
+    response = client.put(url, json.dumps({"suspend": "yes", "name": "Other"}), content_type="application/json")
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"suspend", "name"}
 
 
 FIELD_ERROR = {"code": 105, "msg": "One or more fields had errors", "type": "request-field-error"}
