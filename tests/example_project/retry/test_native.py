@@ -355,6 +355,27 @@ def test_native_item_and_cancel(client: Client) -> None:
     assert client.delete(item_url, HTTP_X_OWNER_ID="1234").status_code == 200
 
 
+def test_native_cancel_takes_preconditions(client: Client) -> None:
+    """The native resources have no model: the precondition is judged against what GET answers."""
+    mine = _accept(client)
+    item_url = f"{SUBMIT_URL}{mine.pk}/"
+    etag = client.get(item_url, HTTP_X_OWNER_ID="1234")["ETag"]
+    for headers in ({"HTTP_IF_MATCH": '"stale"'}, {"HTTP_IF_NONE_MATCH": "*"}, {"HTTP_IF_NONE_MATCH": etag}):
+        refused = client.delete(item_url, HTTP_X_OWNER_ID="1234", **headers)
+        assert refused.status_code == 412, headers
+        assert refused["Content-Type"] == "application/json"
+        assert errors(refused) == [
+            {"type": "precondition_failed", "message": "The object has changed since the given version"}
+        ]
+        mine.refresh_from_db()
+        assert mine.state == State.PENDING
+    # Another owner's request is not there, whatever the condition.
+    assert client.delete(item_url, HTTP_X_OWNER_ID="other", HTTP_IF_MATCH=etag).status_code == 404
+    assert client.delete(item_url, HTTP_X_OWNER_ID="1234", HTTP_IF_MATCH=etag).status_code == 200
+    mine.refresh_from_db()
+    assert mine.state == State.CANCELLED
+
+
 def test_native_cancel_of_a_finished_request_is_a_conflict(client: Client) -> None:
     mine = _accept(client)
     RetryRequest.objects.filter(pk=mine.pk).update(state=State.SUCCEEDED)
