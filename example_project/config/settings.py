@@ -38,8 +38,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Serves the admin's CSS and scripts whatever DEBUG is (runserver only does with DEBUG on).
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise: the admin's CSS and scripts whatever DEBUG is (runserver only serves them with DEBUG on).
+    "config.staticfiles.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
