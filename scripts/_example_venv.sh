@@ -1,8 +1,9 @@
 # Sourced by scripts/run-example and scripts/manage: make sure the example
 # project's virtualenv exists and is up to date, saying what it is doing.
-# Sets PYTHON. VENV names the virtualenv (default: .venv in the checkout).
+# Sets PYTHON. WEBAPI_KIT_VENV names another virtualenv to use (a path
+# relative to the checkout, or absolute; default .venv).
 # Expects to be sourced from the checkout's root.
-VENV="${VENV:-.venv}"
+VENV="${WEBAPI_KIT_VENV:-.venv}"
 if [ ! -x "$VENV/bin/python" ] || [ ! -f "$VENV/.installed" ] \
     || [ setup.py -nt "$VENV/.installed" ] || [ requirements/example.txt -nt "$VENV/.installed" ]; then
     echo "==> Setting up $VENV (first run, or setup.py / requirements changed; about a minute)" >&2

@@ -2,8 +2,8 @@
 admin's CSS with DEBUG off, and stops within a few seconds on SIGTERM (what ``timeout``,
 systemd and CI send), leaving no process behind.
 
-The script's virtualenv is this test run's own Python (a ``VENV`` whose ``bin/python``
-execs it, marked installed), so the test does not install anything.
+The scripts' virtualenv is this test run's own Python (a ``WEBAPI_KIT_VENV`` whose
+``bin/python`` execs it, marked installed), so the test does not install anything.
 """
 
 from __future__ import annotations
@@ -53,14 +53,16 @@ def _alive(pid: int) -> bool:
 
 
 def _environment(tmp_path: Path) -> dict[str, str]:
-    """The scripts' environment: a VENV that is this Python, a database of the test's own."""
+    """The scripts' environment: a WEBAPI_KIT_VENV that is this Python, a database of the test's own."""
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
     (venv / "bin" / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     (venv / "bin" / "python").chmod(0o755)
     (venv / ".installed").touch()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_")) and k != "REDIS_URL"}
-    env.update(VENV=str(venv), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"))
+    env.update(
+        WEBAPI_KIT_VENV=str(venv), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media")
+    )
     return env
 
 
