@@ -37,6 +37,7 @@ import httpx
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 from django.utils import timezone
+from worker import outbound
 
 from . import claims, storage
 from .conf import attempt_bound, number
@@ -100,7 +101,7 @@ class DeliveryLoop:
 
     async def run(self, stop: asyncio.Event) -> None:
         limits = httpx.Limits(max_connections=self.concurrency * 2)
-        async with httpx.AsyncClient(timeout=self.timeout, limits=limits, follow_redirects=False) as client:
+        async with outbound.client("datarouter", timeout=self.timeout, limits=limits, follow_redirects=False) as client:
             last_sweep = 0.0
             loop = asyncio.get_running_loop()
             while not stop.is_set():

@@ -1,23 +1,20 @@
 """``pip install .`` into a fresh virtualenv gives a working API in an existing project.
 
 Slow (a virtualenv, Django and lxml from the index): run with
-``pytest -p no:django tests/packaging``. Everything lives in ``tmp_path``.
+``pytest tests/packaging``. Everything lives in temporary directories.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import textwrap
-import venv
 from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+from .conftest import Virtualenv
 
-REPO = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 MODELS = '''
 from django.db import models
@@ -82,26 +79,14 @@ print(json.dumps(answers))
 '''
 
 
-def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=540)
-    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-def test_pip_install_into_an_existing_project(tmp_path: Path) -> None:
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    python = bindir / "python"
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV")}
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    run(python, "-m", "pip", "install", "--quiet", REPO, env=env)
+def test_pip_install_into_an_existing_project(tmp_path: Path, checkout_venv: Virtualenv) -> None:
+    env_dir, bindir, python, run = checkout_venv.root, checkout_venv.bindir, checkout_venv.python, checkout_venv.run
 
     # An existing Django project, then the app and one URL include added to it.
     project = tmp_path / "project"
     project.mkdir()
-    run(bindir / "django-admin", "startproject", "site_project", project, env=env)
-    run(python, "manage.py", "startapp", "notes", cwd=project, env=env)
+    run(bindir / "django-admin", "startproject", "site_project", project)
+    run(python, "manage.py", "startapp", "notes", cwd=project)
     (project / "notes" / "models.py").write_text(MODELS)
     (project / "notes" / "api.py").write_text(API)
     settings = project / "site_project" / "settings.py"
@@ -114,9 +99,9 @@ def test_pip_install_into_an_existing_project(tmp_path: Path) -> None:
     text = text.replace("urlpatterns = [", 'urlpatterns = [\n    path("api/", include(api.urls)),', 1)
     assert 'path("api/", include(api.urls))' in text and "import include, path" in text
     urls.write_text(text)
-    run(python, "manage.py", "makemigrations", "notes", cwd=project, env=env)
+    run(python, "manage.py", "makemigrations", "notes", cwd=project)
 
-    answers = json.loads(run(python, "-c", textwrap.dedent(CHECK), cwd=project, env=env))
+    answers = json.loads(run(python, "-c", textwrap.dedent(CHECK), cwd=project))
 
     # The installed copy is used, not the checkout.
     assert str(env_dir) in answers["webapi_kit_file"]

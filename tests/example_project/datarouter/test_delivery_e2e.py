@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+import webapi_kit
+
 from datarouter.delivery import DeliveryLoop
 from datarouter.models import Delivery, LogRecord, Publication
 from tests.example_project.conftest import Reply, TargetServer, wait_until
@@ -71,6 +73,13 @@ def test_delivered_with_headers_body_and_credentials(dr: DR, target_server: Targ
     assert request.header("X-ATT-DR-META") == '{"filetype":"txt"}'
     assert request.header("Content-Type") == "text/plain"
     assert request.header("Expect") == "100-continue"
+    # Nothing else: no Accept or Accept-Encoding from httpx, and a User-Agent naming the service.
+    assert sorted(name.lower() for name, _ in request.headers) == [
+        "authorization", "content-length", "content-type", "expect", "host", "user-agent",
+        "x-att-dr-meta", "x-att-dr-publish-id",
+    ]
+    assert request.header("User-Agent") == f"webapi_kit-datarouter/{webapi_kit.__version__}"
+    assert [name for name, _ in request.headers][:2] == ["Host", "User-Agent"]
     [record] = wait_until(lambda: _records("del", sid))
     assert (record.status_code, record.publish_id, record.delivery_id, record.method) == (204, publish_id, "LOGIN", "PUT")
     assert record.request_uri == target_server.url + "/deliver/sample%20File.txt"
@@ -165,6 +174,9 @@ def test_deletion_is_delivered_as_delete(dr: DR, target_server: TargetServer, ru
     _worker(run_worker)
     [request] = target_server.wait_for(1)
     assert (request.method, request.path, request.body) == ("DELETE", "/deliver/gone", b"")
+    assert sorted(name.lower() for name, _ in request.headers) == [
+        "authorization", "host", "user-agent", "x-att-dr-publish-id",
+    ]
     wait_until(lambda: Delivery.objects.get().status == Delivery.DELIVERED)
 
 
