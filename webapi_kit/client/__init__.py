@@ -9,11 +9,17 @@ Install with ``pip install webapi_kit[client]`` (it needs :mod:`httpx`)::
         for author in root.get_authors():
             print(author.name)
 
-The core of webapi_kit never imports this package.
+The core of webapi_kit never imports this package. Its modules that need
+no :mod:`httpx` (``errors``, ``payloads``, ``xml``) can be imported without
+it, which :mod:`webapi_kit.testing` does; the names below load :mod:`httpx`
+when first used.
 """
 
-from webapi_kit.client.aio import AsyncClient, AsyncItem, AsyncResourceList
-from webapi_kit.client.auth import BasicAuth, HeaderAuth, TokenAuth
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from webapi_kit.client.errors import (
     APIError,
     ClientError,
@@ -30,8 +36,31 @@ from webapi_kit.client.errors import (
     TransportError,
 )
 from webapi_kit.client.payloads import Answer
-from webapi_kit.client.sync import Client, Item, ResourceList
 from webapi_kit.client.wire import RetryPolicy
+
+if TYPE_CHECKING:
+    from webapi_kit.client.aio import AsyncClient, AsyncItem, AsyncResourceList
+    from webapi_kit.client.auth import BasicAuth, HeaderAuth, TokenAuth
+    from webapi_kit.client.sync import Client, Item, ResourceList
+
+#: The names whose modules import httpx, and where they live.
+_NEEDS_HTTPX = {
+    "AsyncClient": "aio", "AsyncItem": "aio", "AsyncResourceList": "aio",
+    "BasicAuth": "auth", "HeaderAuth": "auth", "TokenAuth": "auth",
+    "Client": "sync", "Item": "sync", "ResourceList": "sync",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _NEEDS_HTTPX.get(name)
+    if module is None:
+        raise AttributeError(f"module 'webapi_kit.client' has no attribute {name!r}")
+    try:
+        return getattr(importlib.import_module(f"webapi_kit.client.{module}"), name)
+    except ModuleNotFoundError as exc:
+        if exc.name != "httpx":
+            raise
+        raise ImportError("webapi_kit.client needs httpx: pip install 'webapi_kit[client]'") from exc
 
 __all__ = [
     "APIError",

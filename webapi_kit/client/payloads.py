@@ -14,7 +14,7 @@ from typing import Any, Literal
 from webapi_kit.client.errors import InvalidResponse, error_for
 from webapi_kit.client.xml import parse_xml
 
-__all__ = ["ENVELOPE_KEYS", "Answer", "Format", "body_format", "decode", "payload_key", "raise_for_error"]
+__all__ = ["ENVELOPE_KEYS", "Answer", "Format", "body_format", "decode", "parse_body", "payload_key", "raise_for_error"]
 
 Format = Literal["json", "xml"]
 
@@ -83,7 +83,7 @@ def decode(*, status: int, method: str, url: str, headers: Mapping[str, str], bo
             status=status, url=url, content_type=content_type,
         )
     try:
-        data = _parse(fmt, body)
+        data = parse_body(fmt, body)
     except ValueError as exc:
         if status >= 400:
             raise error_for(status)(status, headers=dict(headers), method=method, url=url) from None
@@ -94,7 +94,8 @@ def decode(*, status: int, method: str, url: str, headers: Mapping[str, str], bo
     return Answer(status=status, url=url, method=method, headers=headers, data=data)
 
 
-def _parse(fmt: Format, body: bytes) -> dict[str, Any]:
+def parse_body(fmt: Format, body: bytes) -> dict[str, Any]:
+    """A JSON object or the dialect's XML as a dict; ``ValueError`` for anything else."""
     if fmt == "xml":
         return parse_xml(body)
     try:
