@@ -3,8 +3,8 @@
 ::
 
     ClientError
-    ├── TransportError            the server could not be reached or stopped answering (never retried)
-    ├── InvalidResponse           an answer that is not the dialect: bad body, wrong media type, truncated
+    ├── TransportError            no answer: unreachable, timed out, or broke off mid-answer (never retried)
+    ├── InvalidResponse           an answer that is not the dialect: unreadable body, wrong media type
     ├── LinkNotFound              the resource has no link (or URI template) of that name; also an AttributeError
     └── APIError                  the server answered with an error: .status, .code, .msg, .type, .fields
         ├── FieldError            400 with per-field errors (code 105)
