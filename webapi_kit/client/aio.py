@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 import httpx
 
-from webapi_kit.client.errors import ClientError
+from webapi_kit.client.errors import ClientError, NotLoggedIn
 from webapi_kit.client.payloads import Answer
-from webapi_kit.client.resources import BaseItem, BaseList, Unpacked
-from webapi_kit.client.session import SessionBase
+from webapi_kit.client.resources import BaseItem, BaseList, Unpacked, embedded, item_url
+from webapi_kit.client.session import SessionBase, check_session_started
 from webapi_kit.client.wire import BodyFormat, RetryPolicy, page_url
 
 __all__ = ["AsyncClient", "AsyncItem", "AsyncResourceList"]
@@ -23,32 +23,34 @@ __all__ = ["AsyncClient", "AsyncItem", "AsyncResourceList"]
 AsyncLinkMethod = Callable[..., Awaitable["AsyncItem | AsyncResourceList"]]
 
 
+def _link_method(client: AsyncClient, href: str, rel: str) -> AsyncLinkMethod:
+    """``await get_<rel>(**query)``: GET the link's URL."""
+
+    async def follow(**query: Any) -> AsyncItem | AsyncResourceList:
+        return await client.get(href, **query)
+
+    follow.__name__ = f"get_{rel}"
+    return follow
+
+
 class AsyncItem(BaseItem):
     """An object; ``await item.get_books(max_results=50)``, ``await item.update(...)``."""
 
     def __init__(self, client: AsyncClient, unpacked: Unpacked, answer: Answer) -> None:
         super().__init__(
-            unpacked.fields, unpacked.links, url=answer.url if not unpacked.links.get("self") else unpacked.links["self"]["href"],
+            unpacked.fields, unpacked.links, url=item_url(unpacked, answer),
             key=unpacked.key, etag=answer.etag, content_type=answer.content_type,
         )
         self._client = client
 
     def _link_method(self, rel: str) -> AsyncLinkMethod:
-        href = self.href(rel)
-
-        async def follow(**query: Any) -> AsyncItem | AsyncResourceList:
-            return await self._client.get(href, **query)
-
-        follow.__name__ = f"get_{rel}"
-        return follow
+        return _link_method(self._client, self.href(rel), rel)
 
     def _nested(self, value: dict[str, Any]) -> AsyncItem:
-        links = value["links"]
-        fields = {name: field for name, field in value.items() if name != "links"}
-        return AsyncItem(self._client, Unpacked("item", None, fields, [], links, None), Answer(200, links["self"]["href"], "GET", {}))
+        return AsyncItem(self._client, *embedded(value, None, self.self_url))
 
     async def get_self(self, **query: Any) -> AsyncItem:
-        return await self._client.get_item(self.href("self") if self.has_link("self") else self.self_url, **query)
+        return await self._client.get_item(self.self_url, **query)
 
     refresh = get_self
 
@@ -80,19 +82,10 @@ class AsyncResourceList(BaseList):
         return [self._item(raw) for raw in self._page]
 
     def _item(self, raw: dict[str, Any]) -> AsyncItem:
-        links = raw.get("links") or {}
-        fields = {name: value for name, value in raw.items() if name != "links"}
-        url = links["self"]["href"] if "self" in links else self.self_url
-        return AsyncItem(self._client, Unpacked("item", self.payload_key, fields, [], links, None), Answer(200, url, "GET", {}))
+        return AsyncItem(self._client, *embedded(raw, self.payload_key, self.self_url))
 
     def _link_method(self, rel: str) -> AsyncLinkMethod:
-        href = self.href(rel)
-
-        async def follow(**query: Any) -> AsyncItem | AsyncResourceList:
-            return await self._client.get(href, **query)
-
-        follow.__name__ = f"get_{rel}"
-        return follow
+        return _link_method(self._client, self.href(rel), rel)
 
     async def pages(self) -> AsyncIterator[AsyncResourceList]:
         page: AsyncResourceList = self
@@ -121,7 +114,7 @@ class AsyncResourceList(BaseList):
         items: list[AsyncItem] = []
         if not wanted:
             return items
-        first = await self._client.get_list(page_url(self.href("self") if self.has_link("self") else self.self_url, start, wanted))
+        first = await self._client.get_list(page_url(self.self_url, start, wanted))
         async for item in first:
             items.append(item)
             if len(items) >= wanted:
@@ -209,9 +202,9 @@ class AsyncClient(SessionBase):
 
     async def login(self, username: str, password: str) -> None:
         """See :meth:`webapi_kit.client.Client.login`."""
-        root = await self.root()
-        target = root.href("session") if root.has_link("session") else self.url
-        before = set(self.http.cookies.keys())
-        await self.request("GET", target, auth=httpx.BasicAuth(username, password))
-        if set(self.http.cookies.keys()) <= before:
-            raise ClientError(f"GET {target} accepted the credentials but started no session (no cookie was set)")
+        try:
+            root = await self.root()
+            target = root.href("session") if root.has_link("session") else self.url
+        except NotLoggedIn:
+            target = self.url
+        check_session_started(await self.request("GET", target, auth=httpx.BasicAuth(username, password)))

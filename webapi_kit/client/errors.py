@@ -110,7 +110,8 @@ class APIError(ClientError):
         self.msg = msg if msg is not None else _reason(status)
         self.type = type
         self.fields: dict[str, list[str]] = dict(fields or {})
-        self.headers: dict[str, str] = dict(headers or {})
+        #: The answer's headers, names in lower case.
+        self.headers: dict[str, str] = {name.lower(): value for name, value in (headers or {}).items()}
         self.payload: dict[str, Any] = dict(payload or {})
         self.method = method
         self.url = url

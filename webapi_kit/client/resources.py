@@ -15,7 +15,7 @@ from urllib.parse import quote
 from webapi_kit.client.errors import InvalidResponse, LinkNotFound
 from webapi_kit.client.payloads import Answer, payload_key
 
-__all__ = ["BaseItem", "BaseList", "Unpacked", "link_name", "unpack"]
+__all__ = ["BaseItem", "BaseList", "Unpacked", "embedded", "item_url", "link_name", "unpack"]
 
 #: Links that have their own method rather than ``get_<name>()``.
 SPECIAL_LINKS = frozenset({"self", "create", "update", "delete"})
@@ -62,6 +62,20 @@ def unpack(answer: Answer) -> Unpacked:
         fields = {name: field for name, field in value.items() if name != "links"}
         return Unpacked("item", key, fields, [], _links(value.get("links", data.get("links")), url), None)
     raise InvalidResponse(f"{url}: the payload {key!r} is neither an object nor a list", status=answer.status, url=url)
+
+
+def embedded(raw: dict[str, Any], key: str | None, fallback_url: str) -> tuple[Unpacked, Answer]:
+    """An object inside a page or an expansion, as if it had been fetched on its own (without an ETag)."""
+    links = raw.get("links") or {}
+    fields = {name: value for name, value in raw.items() if name != "links"}
+    url = links["self"]["href"] if "self" in links else fallback_url
+    return Unpacked("item", key, fields, [], links, None), Answer(200, url, "GET", {})
+
+
+def item_url(unpacked: Unpacked, answer: Answer) -> str:
+    """Where an item lives: its ``self`` link, else where it was read."""
+    own = unpacked.links.get("self")
+    return str(own["href"]) if own else answer.url
 
 
 def link_name(attribute: str, links: Mapping[str, Any]) -> str | None:

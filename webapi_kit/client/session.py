@@ -20,7 +20,7 @@ from webapi_kit.client.payloads import Answer, decode, raise_for_error
 from webapi_kit.client.resources import Unpacked, unpack
 from webapi_kit.client.wire import BodyFormat, Cached, ETagCache, RetryPolicy, accept_header, build_body, query_params
 
-__all__ = ["Prepared", "SessionBase"]
+__all__ = ["Prepared", "SessionBase", "check_session_started"]
 
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Django's default CSRF cookie; a session login needs its value echoed on writes.
@@ -122,3 +122,11 @@ class SessionBase:
         else:
             msg = f"{prepared.method} {prepared.url}: {type(exc).__name__}: {exc}"
         return TransportError(msg, method=prepared.method, url=prepared.url)
+
+
+def check_session_started(answer: Answer) -> None:
+    """A login's answer must set a cookie: otherwise later calls would be anonymous."""
+    if not answer.headers.get("set-cookie"):
+        raise ClientError(
+            f"{answer.method} {answer.url} accepted the credentials but started no session (no cookie was set)"
+        )

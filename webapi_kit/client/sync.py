@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal, overload
 
 import httpx
 
-from webapi_kit.client.errors import ClientError
+from webapi_kit.client.errors import ClientError, NotLoggedIn
 from webapi_kit.client.payloads import Answer
-from webapi_kit.client.resources import BaseItem, BaseList, Unpacked
-from webapi_kit.client.session import SessionBase
+from webapi_kit.client.resources import BaseItem, BaseList, Unpacked, embedded, item_url
+from webapi_kit.client.session import SessionBase, check_session_started
 from webapi_kit.client.wire import BodyFormat, RetryPolicy, page_url
 
 __all__ = ["Client", "Item", "ResourceList"]
+
+LinkMethod = Callable[..., "Item | ResourceList"]
+
+
+def _link_method(client: Client, href: str, rel: str) -> LinkMethod:
+    """``get_<rel>(**query)``: GET the link's URL."""
+
+    def follow(**query: Any) -> Item | ResourceList:
+        return client.get(href, **query)
+
+    follow.__name__ = f"get_{rel}"
+    return follow
 
 
 class Item(BaseItem):
@@ -22,28 +34,20 @@ class Item(BaseItem):
 
     def __init__(self, client: Client, unpacked: Unpacked, answer: Answer) -> None:
         super().__init__(
-            unpacked.fields, unpacked.links, url=answer.url if not unpacked.links.get("self") else unpacked.links["self"]["href"],
+            unpacked.fields, unpacked.links, url=item_url(unpacked, answer),
             key=unpacked.key, etag=answer.etag, content_type=answer.content_type,
         )
         self._client = client
 
-    def _link_method(self, rel: str) -> Any:
-        href = self.href(rel)
-
-        def follow(**query: Any) -> Item | ResourceList:
-            return self._client.get(href, **query)
-
-        follow.__name__ = f"get_{rel}"
-        return follow
+    def _link_method(self, rel: str) -> LinkMethod:
+        return _link_method(self._client, self.href(rel), rel)
 
     def _nested(self, value: dict[str, Any]) -> Item:
-        links = value["links"]
-        fields = {name: field for name, field in value.items() if name != "links"}
-        return Item(self._client, Unpacked("item", None, fields, [], links, None), Answer(200, links["self"]["href"], "GET", {}))
+        return Item(self._client, *embedded(value, None, self.self_url))
 
     def get_self(self, **query: Any) -> Item:
         """The object again, fresh (served from the ETag cache when unchanged)."""
-        return self._client.get_item(self.href("self") if self.has_link("self") else self.self_url, **query)
+        return self._client.get_item(self.self_url, **query)
 
     refresh = get_self
 
@@ -86,19 +90,10 @@ class ResourceList(BaseList):
         return [self._item(raw) for raw in self._page]
 
     def _item(self, raw: dict[str, Any]) -> Item:
-        links = raw.get("links") or {}
-        fields = {name: value for name, value in raw.items() if name != "links"}
-        url = links["self"]["href"] if "self" in links else self.self_url
-        return Item(self._client, Unpacked("item", self.payload_key, fields, [], links, None), Answer(200, url, "GET", {}))
+        return Item(self._client, *embedded(raw, self.payload_key, self.self_url))
 
-    def _link_method(self, rel: str) -> Any:
-        href = self.href(rel)
-
-        def follow(**query: Any) -> Item | ResourceList:
-            return self._client.get(href, **query)
-
-        follow.__name__ = f"get_{rel}"
-        return follow
+    def _link_method(self, rel: str) -> LinkMethod:
+        return _link_method(self._client, self.href(rel), rel)
 
     def pages(self) -> Iterator[ResourceList]:
         """This page and each following one."""
@@ -133,7 +128,7 @@ class ResourceList(BaseList):
         items: list[Item] = []
         if not wanted:
             return items
-        first = self._client.get_list(page_url(self.href("self") if self.has_link("self") else self.self_url, start, wanted))
+        first = self._client.get_list(page_url(self.self_url, start, wanted))
         for item in first:
             items.append(item)
             if len(items) >= wanted:
@@ -240,9 +235,9 @@ class Client(SessionBase):
         server must answer with a cookie; later writes echo Django's CSRF
         cookie in ``X-CSRFToken``.
         """
-        root = self.root()
-        target = root.href("session") if root.has_link("session") else self.url
-        response_cookies_before = set(self.http.cookies.keys())
-        self.request("GET", target, auth=httpx.BasicAuth(username, password))
-        if set(self.http.cookies.keys()) <= response_cookies_before:
-            raise ClientError(f"GET {target} accepted the credentials but started no session (no cookie was set)")
+        try:
+            root = self.root()
+            target = root.href("session") if root.has_link("session") else self.url
+        except NotLoggedIn:  # a root that needs credentials: log in there
+            target = self.url
+        check_session_started(self.request("GET", target, auth=httpx.BasicAuth(username, password)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -10,7 +11,7 @@ from email.policy import HTTP
 
 import pytest
 
-from webapi_kit.client import BasicAuth, Client, ClientError, HeaderAuth, Item, TokenAuth
+from webapi_kit.client import AsyncClient, BasicAuth, Client, ClientError, HeaderAuth, Item, TokenAuth
 
 from .servers import Reply, Request, Server, serve
 
@@ -172,3 +173,21 @@ def test_a_login_that_starts_no_session_is_an_error() -> None:
         box.append(server)
         with pytest.raises(ClientError, match="started no session"):
             client.login("alice", "pw")
+
+
+def test_async_session_login() -> None:
+    box: list[Server] = []
+
+    async def run(url: str) -> str:
+        async with AsyncClient(url) as client:
+            await client.login("alice", "pw")
+            thing = await (await client.root()).get_thing()
+            updated = await thing.update(name="y")
+            return str(updated.name)
+
+    with serve(_session_api(box)) as server:
+        box.append(server)
+        assert asyncio.run(run(server.url + "/api/")) == "one"
+    put = server.requests[-1]
+    assert (put.method, put.header("X-CSRFToken"), put.header("Authorization")) == ("PUT", "tok", None)
+    assert "sessionid=s1" in (put.header("Cookie") or "")
