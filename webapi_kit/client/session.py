@@ -18,7 +18,16 @@ import httpx
 from webapi_kit.client.errors import ClientError, TransportError
 from webapi_kit.client.payloads import Answer, decode, raise_for_error
 from webapi_kit.client.resources import Unpacked, unpack
-from webapi_kit.client.wire import BodyFormat, Cached, ETagCache, RetryPolicy, accept_header, build_body, query_params
+from webapi_kit.client.wire import (
+    BodyFormat,
+    Cached,
+    ETagCache,
+    RetryPolicy,
+    accept_header,
+    build_body,
+    query_params,
+    with_query,
+)
 
 __all__ = ["Prepared", "SessionBase", "check_session_started"]
 
@@ -72,8 +81,7 @@ class SessionBase:
     ) -> Prepared:
         method = method.upper()
         accept = accept_header(self.format)
-        params = query_params(query or {})
-        full_url = str(httpx.URL(url, params=params)) if params else url
+        full_url = with_query(url, query_params(query or {}))
         out: dict[str, str] = {"Accept": accept}
         body = build_body(fields or {}, self.body_format)
         if body.content_type:

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from webapi_kit.client.errors import parse_retry_after
 from webapi_kit.client.payloads import Answer
 
-__all__ = ["ETagCache", "Outgoing", "RetryPolicy", "build_body", "page_url", "query_params"]
+__all__ = ["ETagCache", "Outgoing", "RetryPolicy", "build_body", "page_url", "query_params", "with_query"]
 
 #: The dialect's query options, spelled as Python names.
 _OPTION_NAMES = {
@@ -45,12 +45,19 @@ def query_params(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(_OPTION_NAMES.get(key, key), _query_text(value)) for key, value in options.items() if value is not None]
 
 
+def with_query(url: str, params: list[tuple[str, str]]) -> str:
+    """``url`` with ``params`` set: they replace its parameters of the same names, the rest stay."""
+    if not params:
+        return url
+    parts = urlsplit(url)
+    names = {name for name, _ in params}
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in names]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode([*kept, *params]), parts.fragment))
+
+
 def page_url(url: str, start: int, max_results: int) -> str:
     """``url`` with its ``start``/``max-results`` replaced (every other parameter kept)."""
-    parts = urlsplit(url)
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in ("start", "max-results")]
-    query = urlencode([*kept, ("start", str(start)), ("max-results", str(max_results))])
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+    return with_query(url, [("start", str(start)), ("max-results", str(max_results))])
 
 
 def _is_file(value: Any) -> bool:

@@ -36,7 +36,8 @@ def _api(base: Callable[[], str], extra: dict[str, object] | None = None) -> Cal
         root = {"stat": "ok", "links": {"self": {"href": f"{url}/api/", "method": "GET"},
                                         "thing": {"href": f"{url}/api/things/1/", "method": "GET"},
                                         **(extra or {})}}
-        return Reply(200, json.dumps(root).encode(), {"Content-Type": "application/json"})
+        # Extra links may name the server as "{url}".
+        return Reply(200, json.dumps(root).replace("{url}", url).encode(), {"Content-Type": "application/json"})
 
     return handle
 
@@ -76,6 +77,14 @@ def test_query_options_are_spelled_the_dialect_way() -> None:
         box.append(server)
         client.root().get_thing(expand=["author", "books"], only_fields="id", max_results=5, counts_only=True, skip=None)
     assert server.requests[-1].path == "/api/things/1/?expand=author%2Cbooks&only-fields=id&max-results=5&counts-only=1"
+
+
+def test_query_options_replace_those_of_the_link_and_keep_the_rest() -> None:
+    box, context = _server({"page": {"href": "{url}/api/things/1/?start=10&max-results=5&q=a", "method": "GET"}})
+    with context as server, Client(server.url + "/api/") as client:
+        box.append(server)
+        client.root().get_page(max_results=2)
+    assert server.requests[-1].path == "/api/things/1/?start=10&q=a&max-results=2"
 
 
 def test_if_none_match_and_the_cache_and_if_match() -> None:
