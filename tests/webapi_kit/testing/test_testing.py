@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import TestCase
 
 from tests.testapp.models import Author
 from webapi_kit.testing import APIClient, APIResult, assert_api_error, assert_links
@@ -99,3 +100,16 @@ def test_assertions_fail_readably(api_client: APIClient, ursula: Author) -> None
     with pytest.raises(AssertionError, match=r"unexpected links \['self'\]"):
         assert_links(api_client.api_get("/api/"), ["authors"], exact=True)
     assert isinstance(missing, APIResult) and missing.status_code == 404
+
+
+class TestInADjangoTestCase(TestCase):
+    """``client_class = APIClient`` gives ``self.client`` the dialect's calls."""
+
+    client_class = APIClient
+
+    def test_list_and_item(self) -> None:
+        author = Author.objects.create(name="Iain M. Banks", birth_year=1954)
+        listed = self.client.api_get("/api/authors/")
+        self.assertEqual([a["name"] for a in listed.items], ["Iain M. Banks"])
+        item = self.client.follow(listed.items[0], "self")
+        self.assertEqual(item.item["id"], author.pk)
