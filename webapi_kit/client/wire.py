@@ -16,7 +16,19 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from webapi_kit.client.errors import parse_retry_after
 from webapi_kit.client.payloads import Answer
 
-__all__ = ["ETagCache", "Outgoing", "RetryPolicy", "build_body", "page_url", "query_params", "with_query"]
+__all__ = [
+    "BodyFormat",
+    "Cached",
+    "ETagCache",
+    "FileValue",
+    "Outgoing",
+    "RetryPolicy",
+    "accept_header",
+    "build_body",
+    "page_url",
+    "query_params",
+    "with_query",
+]
 
 #: The dialect's query options, spelled as Python names.
 _OPTION_NAMES = {
@@ -178,5 +190,3 @@ def accept_header(fmt: Literal["json", "xml"]) -> str:
     """What to ask for; a server with a vendor answers its ``+json``/``+xml`` types anyway."""
     return "application/xml" if fmt == "xml" else "application/json"
 
-
-__all__ += ["BodyFormat", "Cached", "FileValue", "accept_header"]

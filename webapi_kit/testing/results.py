@@ -10,7 +10,7 @@ from django.http import HttpResponse
 
 from webapi_kit.client.payloads import ENVELOPE_KEYS
 
-__all__ = ["APIResult", "payload_of"]
+__all__ = ["APIResult", "links_of", "payload_of"]
 
 
 @dataclass
@@ -85,5 +85,3 @@ def links_of(target: APIResult | Mapping[str, Any]) -> dict[str, dict[str, Any]]
         raise AssertionError(f"no links in {dict(data)!r}")
     return found
 
-
-__all__ += ["links_of"]
