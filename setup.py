@@ -20,6 +20,8 @@ setup(
     ],
     extras_require={
         "fast": ["orjson>=3.9,<4"],
+        # webapi_kit.client (webapi_kit.testing needs only Django).
+        "client": ["httpx>=0.27,<1"],
     },
     classifiers=[
         "Framework :: Django",

@@ -72,6 +72,15 @@ for name, path, accept in [
 ]:
     r = client.get(path, HTTP_ACCEPT=accept)
     answers[name] = {"status": r.status_code, "type": r.headers.get("Content-Type"), "body": r.content.decode()}
+# webapi_kit.testing needs no httpx (not installed here); the client says how to get it.
+from webapi_kit.testing import APIClient
+note = APIClient(format="xml").api_get("/api/notes/1/", expected_mimetype="application/vnd.example.com.note+xml")
+answers["testing_item"] = note.item
+import webapi_kit.client
+try:
+    webapi_kit.client.Client
+except ImportError as exc:
+    answers["client_without_httpx"] = str(exc)
 import importlib.metadata as md
 answers["requires"] = md.requires("webapi_kit")
 answers["webapi_kit_file"] = __import__("webapi_kit").__file__
@@ -136,6 +145,11 @@ def test_pip_install_into_an_existing_project(tmp_path: Path, checkout_venv: Vir
     assert (item["status"], item["type"]) == (200, "application/vnd.example.com.note+xml")
     assert item["body"].startswith('<?xml version="1.0" encoding="utf-8"?>\n<rsp>\n <stat>ok</stat>\n <note>\n  <id>1</id>')
     assert "<done>true</done>" in item["body"] and '<due null="true"/>' in item["body"]
+    assert answers["testing_item"] == {
+        "id": 1, "text": "buy milk", "done": True, "due": None,
+        "links": {"self": {"method": "GET", "href": "http://testserver/api/notes/1/"}},
+    }
+    assert answers["client_without_httpx"] == "webapi_kit.client needs httpx: pip install 'webapi_kit[client]'"
     for name in ("missing", "unknown"):
         assert answers[name]["status"] == 404
         assert answers[name]["type"] == "application/vnd.example.com.error+json"

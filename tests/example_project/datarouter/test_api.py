@@ -13,6 +13,8 @@ from django.test import Client
 
 from datarouter.models import Delivery, Feed, Publication
 
+from webapi_kit.testing import APIClient, assert_links
+
 from .conftest import basic, feed_body, sub_body
 
 pytestmark = pytest.mark.django_db
@@ -30,34 +32,32 @@ def client() -> Client:
     return Client(headers=OBO)
 
 
-def test_browse_from_the_root(client: Client) -> None:
-    root = client.get("/api/").json()
-    feeds_url = root["links"]["datarouter_feeds"]["href"]
-    assert feeds_url == "http://testserver/api/datarouter/feeds/"
-    created = _post(client, feeds_url, feed_body())
-    assert created.status_code == 201
-    feed = created.json()["datarouter_feed"]
+def test_browse_from_the_root(api_client: APIClient) -> None:
+    api_client.authenticate(headers=OBO)
+    root = api_client.api_get("/api/")
+    assert root.links["datarouter_feeds"]["href"] == "http://testserver/api/datarouter/feeds/"
+    created = api_client.follow(api_client.follow(root, "datarouter_feeds"), "create", feed_body())
+    feed = created.item
     assert feed["publisher"] == "alice"
     assert feed["endpoint_ids"] == ["user"]
-    assert "password" not in created.content.decode()
-    links = feed["links"]
-    assert set(links) >= {"self", "update", "delete", "datarouter_subscriptions", "datarouter_files", "datarouter_logs"}
-    listing = client.get(feeds_url).json()
+    assert "password" not in created.response.content.decode()
+    links = assert_links(
+        created, ["self", "update", "delete", "datarouter_subscriptions", "datarouter_files", "datarouter_logs"]
+    )
+    listing = api_client.follow(root, "datarouter_feeds")
     assert listing["stat"] == "ok"
-    assert [f["name"] for f in listing["datarouter_feeds"]] == ["Jettydemo"]
+    assert [f["name"] for f in listing.items] == ["Jettydemo"]
 
-    subs_url = links["datarouter_subscriptions"]["href"]
-    sub = _post(client, subs_url, sub_body())
-    assert sub.status_code == 201
-    assert sub.json()["datarouter_subscription"]["delivery_user"] == "LOGIN"
-    assert client.get(subs_url).json()["total_results"] == 1
+    sub = api_client.follow(api_client.follow(created, "datarouter_subscriptions"), "create", sub_body())
+    assert sub.item["delivery_user"] == "LOGIN"
+    assert api_client.follow(created, "datarouter_subscriptions")["total_results"] == 1
 
-    files_url = links["datarouter_files"]["href"]
-    upload = SimpleUploadedFile("sample.txt", b"uploaded body", content_type="text/plain")
-    published = client.post(files_url, {"file_id": "sample.txt", "file": upload, "meta": '{"a": 1}'},
-                            headers={"Authorization": basic()})
-    assert published.status_code == 201, published.content
-    item = published.json()["datarouter_file"]
+    published = api_client.api_post(
+        links["datarouter_files"]["href"],
+        {"file_id": "sample.txt", "file": ("sample.txt", b"uploaded body", "text/plain"), "meta": '{"a": 1}'},
+        headers={"Authorization": basic()},
+    )
+    item = published.item
     assert (item["file_id"], item["content_length"], item["content_type"], item["meta"]) == (
         "sample.txt", 13, "text/plain", '{"a": 1}'
     )
@@ -65,9 +65,9 @@ def test_browse_from_the_root(client: Client) -> None:
     assert (Path(settings.MEDIA_ROOT) / publication.storage_name).read_bytes() == b"uploaded body"
     assert Delivery.objects.count() == 1
 
-    logs = client.get(links["datarouter_logs"]["href"] + "?type=pub").json()
-    assert [r["type"] for r in logs["datarouter_logs"]] == ["pub"]
-    assert client.get(links["datarouter_logs"]["href"] + "?type=bogus").status_code == 400
+    logs = api_client.api_get(links["datarouter_logs"]["href"], {"type": "pub"})
+    assert [r["type"] for r in logs.items] == ["pub"]
+    api_client.api_get(links["datarouter_logs"]["href"], {"type": "bogus"}, expected_status=400)
 
 
 def test_api_publish_checks_the_endpoint_credentials(client: Client) -> None:
