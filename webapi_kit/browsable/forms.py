@@ -168,14 +168,15 @@ def drop_blanks(body: ParsedBody, spec: FieldSpec | None) -> ParsedBody:
     A browser sends every input of a form, the empty ones as ``""``. For a
     number, a date, a choice or JSON that is no value at all: an optional
     field is then left out (an update leaves it unchanged) and a required
-    one is reported missing, in the API's words. Text fields keep ``""``,
-    which is a value they can hold.
+    one is reported missing, in the API's words. The same goes for a file
+    input left empty, which browsers send as an empty text value. Text
+    fields keep ``""``, which is a value they can hold.
     """
     if spec is None or body.form is None:
         return body
     blank: list[str] = []
     for name, field_spec in (*spec.required.items(), *spec.optional.items()):
-        if isinstance(field_spec, (String, List, File)) and not isinstance(field_spec, (Email, URL)):
+        if isinstance(field_spec, (String, List)) and not isinstance(field_spec, (Email, URL)):
             continue
         if name in body.form and all(value == "" for value in body.form.getlist(name)):
             blank.append(name)

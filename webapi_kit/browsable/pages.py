@@ -102,12 +102,12 @@ def _find_links(payload: Any, resource: WebAPIResource) -> dict[str, Any]:
     """The page's ``links``: the envelope's, else its object's."""
     if not isinstance(payload, dict):
         return {}
-    if isinstance(payload.get("links"), dict):
-        return payload["links"]
+    links = payload.get("links")
+    if isinstance(links, dict):
+        return links
     item = payload.get(resource.name, payload)
-    if isinstance(item, dict) and isinstance(item.get("links"), dict):
-        return item["links"]
-    return {}
+    links = item.get("links") if isinstance(item, dict) else None
+    return links if isinstance(links, dict) else {}
 
 
 def _find_item(payload: Any, resource: WebAPIResource) -> dict[str, Any]:
@@ -159,6 +159,8 @@ def _headers(
             continue
         if name.lower() == "content-type":
             value = resource.formats[table].for_renderer(data_renderer).content_type
+        elif name.lower() == "item-content-type":
+            value = resource.formats["item"].for_renderer(data_renderer).content_type
         shown.append((name, value))
     return shown
 
@@ -169,30 +171,37 @@ def _forms(
     action: str,
     payload: Any,
     failed: tuple[str, QueryDict, dict[str, list[str]]] | None,
-) -> list[PageForm]:
+) -> tuple[list[PageForm], list[str]]:
+    """The page's forms, and the methods taken here that declare no fields."""
     forms: list[PageForm] = []
+    undeclared: list[str] = []
     current = _find_item(payload, resource) if failed is None else {}
     wanted = (("POST", "Create"),) if kind == "list" else (("PUT", "Update"), ("DELETE", "Delete"))
     for method, title in wanted:
         if not resource.handles(kind, method):
             continue
         spec = resource.request_field_spec(kind, method)
+        if spec is None and method != "DELETE":
+            # No declared fields: nothing to build a form from (the handler
+            # reads its body itself, often JSON, which forms cannot send).
+            undeclared.append(method)
+            continue
         is_failed = failed is not None and failed[0] == method
-        if method == "DELETE" or spec is None:
+        if spec is None:
             inputs: list[FormInput] = []
         elif is_failed and failed is not None:
             inputs = form_inputs(spec, {k: failed[1][k] for k in failed[1]}, failed[2])
         else:
             inputs = form_inputs(spec, current if method == "PUT" else {})
         forms.append(PageForm(
-            title=f"{title} {resource.name}" if method != "POST" else f"Create a {resource.name}",
+            title=f"{title} {resource.name}",
             method=method,
             action=action,
             inputs=inputs,
             multipart=spec is not None and needs_multipart(spec),
             failed=is_failed,
         ))
-    return forms
+    return forms, undeclared
 
 
 def page_context(
@@ -219,6 +228,9 @@ def page_context(
     session = getattr(request, "session", None)
     is_error = status >= HTTPStatus.BAD_REQUEST
     title = resource.name if kind == "item" or resource.singleton else resource.name_plural
+    forms, undeclared = ([], []) if status == HTTPStatus.NOT_FOUND else _forms(
+        resource, kind, request.path, payload, failed
+    )
     return {
         "title": title,
         "kind": kind,
@@ -236,8 +248,9 @@ def page_context(
         "links": _links_table(links),
         "previous_page": _href(links.get("prev")),
         "next_page": _href(links.get("next")),
-        "forms": [] if status == HTTPStatus.NOT_FOUND else _forms(resource, kind, request.path, payload, failed),
-        "formats": [(r.format, f"?api_format={r.format}") for r in resource.renderers if not r.presents],
+        "forms": forms,
+        "formless_methods": undeclared,
+        "formats": [(r.format, f"?api_format={r.format}") for r in resource.renderers or () if not r.presents],
         "user": user if user is not None and user.is_authenticated else None,
         "session_login": session is not None and SESSION_KEY in session,
         "login_url": login_url,

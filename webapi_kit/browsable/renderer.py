@@ -6,6 +6,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path
 
@@ -15,7 +16,6 @@ from webapi_kit.browsable.pages import api_base_url, page_context
 from webapi_kit.browsable.submissions import Submission, is_form_post, read_submission
 from webapi_kit.browsable.responses import html_response
 from webapi_kit.browsable.templates import render_template
-from webapi_kit.browsable.views import LoginView, LogoutView
 
 if TYPE_CHECKING:
     from webapi_kit.api import API
@@ -74,7 +74,7 @@ class HTMLRenderer(PageRenderer):
                 return redirect
 
         base_url = api_base_url(resource, request, kind, kwargs)
-        has_session = hasattr(request, "session")
+        has_session = hasattr(request, "session") and _has_logins()
         context = page_context(
             request=request,
             response=answer,
@@ -115,7 +115,17 @@ class HTMLRenderer(PageRenderer):
         return redirect
 
     def get_url_patterns(self, api: API) -> list[URLPattern]:
+        """The login and logout pages, where the site has Django's auth and sessions."""
+        if not _has_logins():
+            return []
+        # Imported here: the login form needs django.contrib.auth's models.
+        from webapi_kit.browsable.views import LoginView, LogoutView
+
         return [
             path(LOGIN_PATH, LoginView(api), name="webapi-browsable-login"),
             path(LOGOUT_PATH, LogoutView(api), name="webapi-browsable-logout"),
         ]
+
+
+def _has_logins() -> bool:
+    return apps.is_installed("django.contrib.auth") and apps.is_installed("django.contrib.sessions")
