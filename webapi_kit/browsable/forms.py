@@ -101,8 +101,11 @@ def _text(spec: Field, value: Any) -> str:
     if value is None:
         return ""
     if isinstance(spec, DateTime) and isinstance(value, str):
-        # datetime-local takes no zone: the API reads a time without one as UTC.
-        return value[:-1] if value.endswith("Z") else value
+        # datetime-local takes no zone (the API reads a time without one as
+        # UTC) and at most milliseconds.
+        text = value[:-1] if value.endswith("Z") else value
+        whole, dot, fraction = text.partition(".")
+        return f"{whole}.{fraction[:3]}" if dot and fraction.isdigit() else text
     if isinstance(spec, List) and isinstance(value, list):
         return spec.separator.join(str(item) for item in value)
     if isinstance(spec, JSONField):

@@ -241,7 +241,7 @@ def page_context(
         "is_error": is_error,
         "error_message": _error_message(payload) if is_error else "",
         "headers": _headers(response, resource, kind, data_renderer),
-        "allow": resource.allowed_at(kind),
+        "allow": "" if status == HTTPStatus.NOT_FOUND else resource.allowed_at(kind),
         "breadcrumbs": breadcrumbs(resource, kind, kwargs, base_url),
         "payload": payload_html(payload, base_url) if not isinstance(payload, str) else payload,
         "root_url": base_url,
