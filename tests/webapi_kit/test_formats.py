@@ -25,10 +25,12 @@ CHROMIUM = (
     "*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
 )
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-FIREFOX_128 = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/png,image/svg+xml,*/*;q=0.8"
+# Firefox 92 to 127 named the image types it reads too.
+FIREFOX_92 = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 SAFARI = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-EDGE = CHROMIUM
-BROWSERS = [CHROMIUM, FIREFOX, FIREFOX_128, SAFARI, EDGE]
+# Safari before 17, WebKit's old order: application/xml first.
+OLD_WEBKIT = "application/xml,application/xhtml+xml,text/html;q=0.9,text/plain;q=0.8,image/png,*/*;q=0.5"
+BROWSERS = [CHROMIUM, FIREFOX, FIREFOX_92, SAFARI]
 
 #: Rows of the negotiation table whose answer the pages change, and to what.
 CHANGED = {
@@ -67,6 +69,10 @@ def test_every_existing_case_is_unchanged_unless_html_ranks_first(accept: str | 
 def test_the_changed_rows_are_all_in_the_table() -> None:
     headers = {accept for accept, _ in NEGOTIATION_TABLE}
     assert set(CHANGED) <= headers
+
+
+def test_old_webkit_which_ranks_xml_first_keeps_xml() -> None:
+    assert _select(_tables()[1], OLD_WEBKIT) == "application/xml"
 
 
 @pytest.mark.parametrize("accept", BROWSERS)
