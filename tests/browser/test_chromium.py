@@ -114,12 +114,13 @@ def _json_status(url: str, cookies: list[dict[str, Any]]) -> int:
         return int(error.code)
 
 
-def log_in(browser: Browser, username: str, password: str) -> None:
+def log_in(browser: Browser, username: str, password: str, shot: str | None = None) -> None:
     browser.click("#login")
     assert browser.driver.title.startswith("Log in")
     browser.fill("id_username", username)
     browser.fill("id_password", password)
-    browser.shot("02-login-form")
+    if shot:
+        browser.shot(shot)
     browser.click("#login-submit")
 
 
@@ -130,7 +131,7 @@ def test_browse_the_services_by_link_logged_in_and_out(browser: Browser, alice: 
     rows = {row.find_elements(By.TAG_NAME, "td")[0].text: row for row in browser.els("#links tbody tr")}
     assert set(SERVICE_TREES) | {"self"} <= set(rows)
 
-    log_in(browser, "alice", "correct horse")
+    log_in(browser, "alice", "correct horse", shot="02-login-form")
     assert browser.driver.current_url == browser.base_url + "/api/"
     assert browser.el(".username").text == "alice"
 
@@ -201,7 +202,7 @@ def test_create_fix_update_delete(browser: Browser, alice: User) -> None:
     assert browser.els("#login")
 
 
-def test_a_stored_script_does_not_run(browser: Browser, transactional_db: None) -> None:
+def test_a_stored_script_does_not_run(browser: Browser, alice: User) -> None:
     scripts = [
         "<script>window.__xss = 1; alert(1)</script>",
         '<img src="x" onerror="window.__xss = 2; alert(2)">',
@@ -215,6 +216,8 @@ def test_a_stored_script_does_not_run(browser: Browser, transactional_db: None) 
         shown = browser.el("#payload").text
         assert all(json.dumps(script)[1:-1] in shown for script in scripts)
     browser.open(f"/testapi/authors/{author.pk}/")
+    assert browser.el("#refused").text.startswith("This URL also takes PUT, DELETE")
+    log_in(browser, "alice", "correct horse")
     browser.el(".form-put summary").click()
     assert browser.el("#id-put-name").get_attribute("value") == scripts[0]
     browser.shot("10-stored-script-shown-as-text")

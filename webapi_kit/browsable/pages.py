@@ -18,6 +18,8 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 
+from webapi_kit.errors import WebAPIError
+
 from webapi_kit.browsable.forms import FormInput, form_inputs, needs_multipart
 from webapi_kit.browsable.payload import payload_html
 
@@ -165,20 +167,42 @@ def _headers(
     return shown
 
 
+def _permitted(resource: WebAPIResource, request: HttpRequest, method: str) -> bool:
+    """Whether the resource's permissions let this caller try ``method`` here."""
+    try:
+        resource.check_permissions(request, method)
+    except WebAPIError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Forms:
+    forms: list[PageForm]
+    #: Methods taken here whose handlers declare no fields: no form to build.
+    undeclared: list[str]
+    #: Methods the caller may not use (a form would only answer 401 or 403).
+    refused: list[str]
+
+
 def _forms(
     resource: WebAPIResource,
+    request: HttpRequest,
     kind: Kind,
-    action: str,
     payload: Any,
     failed: tuple[str, QueryDict, dict[str, list[str]]] | None,
-) -> tuple[list[PageForm], list[str]]:
-    """The page's forms, and the methods taken here that declare no fields."""
+) -> _Forms:
+    """The page's forms: one per write handler the caller may use."""
     forms: list[PageForm] = []
     undeclared: list[str] = []
+    refused: list[str] = []
     current = _find_item(payload, resource) if failed is None else {}
     wanted = (("POST", "Create"),) if kind == "list" else (("PUT", "Update"), ("DELETE", "Delete"))
     for method, title in wanted:
         if not resource.handles(kind, method):
+            continue
+        if not _permitted(resource, request, method):
+            refused.append(method)
             continue
         spec = resource.request_field_spec(kind, method)
         if spec is None and method != "DELETE":
@@ -196,12 +220,12 @@ def _forms(
         forms.append(PageForm(
             title=f"{title} {resource.name}",
             method=method,
-            action=action,
+            action=request.path,
             inputs=inputs,
             multipart=spec is not None and needs_multipart(spec),
             failed=is_failed,
         ))
-    return forms, undeclared
+    return _Forms(forms, undeclared, refused)
 
 
 def page_context(
@@ -228,9 +252,7 @@ def page_context(
     session = getattr(request, "session", None)
     is_error = status >= HTTPStatus.BAD_REQUEST
     title = resource.name if kind == "item" or resource.singleton else resource.name_plural
-    forms, undeclared = ([], []) if status == HTTPStatus.NOT_FOUND else _forms(
-        resource, kind, request.path, payload, failed
-    )
+    forms = _Forms([], [], []) if status == HTTPStatus.NOT_FOUND else _forms(resource, request, kind, payload, failed)
     return {
         "title": title,
         "kind": kind,
@@ -248,8 +270,9 @@ def page_context(
         "links": _links_table(links),
         "previous_page": _href(links.get("prev")),
         "next_page": _href(links.get("next")),
-        "forms": forms,
-        "formless_methods": undeclared,
+        "forms": forms.forms,
+        "formless_methods": forms.undeclared,
+        "refused_methods": forms.refused,
         "formats": [(r.format, f"?api_format={r.format}") for r in resource.renderers or () if not r.presents],
         "user": user if user is not None and user.is_authenticated else None,
         "session_login": session is not None and SESSION_KEY in session,

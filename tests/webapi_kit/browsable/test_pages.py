@@ -64,7 +64,9 @@ def logged_in(client: Client) -> User:
 def csrf(client: Client, url: str) -> str:
     """Open ``url`` as a page and return the CSRF token its forms carry."""
     doc = page(client.get(url))
-    return str(doc.xpath("//input[@name='csrfmiddlewaretoken']/@value")[0])
+    tokens = doc.xpath("//input[@name='csrfmiddlewaretoken']/@value")
+    # A page without forms (nothing the caller may write) still sets the cookie.
+    return str(tokens[0]) if tokens else client.cookies["csrftoken"].value
 
 
 # --- Pages ----------------------------------------------------------------------
@@ -130,6 +132,7 @@ def test_page_response_headers(browser: Client, ursula: Author) -> None:
 
 
 def test_stored_markup_is_shown_as_text(browser: Client, ursula: Author) -> None:
+    logged_in(browser)
     ursula.name = SCRIPT
     ursula.save()
     for url in ("/api/authors/", f"/api/authors/{ursula.pk}/"):
@@ -185,8 +188,20 @@ def test_anonymous_write_answer_is_401_without_a_basic_prompt(browser: Client) -
 # --- Forms --------------------------------------------------------------------
 
 
+def test_writes_the_caller_may_not_make_get_a_login_link_not_a_form(browser: Client, ursula: Author) -> None:
+    doc = page(browser.get(f"/api/authors/{ursula.pk}/"))
+    assert not doc.xpath("//form[@id='form-put']") and not doc.xpath("//*[@id='delete']")
+    note = doc.get_element_by_id("refused")
+    assert note.text_content().startswith("This URL also takes PUT, DELETE, which you may not use without logging in.")
+    assert note.xpath(".//a/@href") == [f"http://testserver/api/_login/?next=/api/authors/{ursula.pk}/"]
+    # Reading needs no login (IsAuthenticatedOrReadOnly).
+    assert shown_payload(doc)["author"]["name"] == "Ursula K. Le Guin"
+
+
 def test_create_form_is_made_from_the_declared_fields(browser: Client, db: None) -> None:
+    logged_in(browser)
     doc = page(browser.get("/api/authors/"))
+    assert not doc.xpath("//*[@id='refused']")
     form = doc.get_element_by_id("form-post")
     assert form.get("enctype") == "multipart/form-data"  # it has a File field
     assert form.get("action") == "/api/authors/"
