@@ -225,6 +225,21 @@ def test_create_through_the_form(browser: Client, db: None) -> None:
     assert (author.name, author.bio, author.birth_year) == ("Octavia", "", None)
 
 
+def test_create_with_a_file_upload(browser: Client, db: None) -> None:
+    # Multipart, as the form is sent: the CSRF token is read from the form itself.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    logged_in(browser)
+    token = csrf(browser, "/api/authors/")
+    photo = SimpleUploadedFile("me.png", b"\x89PNG fake", content_type="image/png")
+    response = browser.post("/api/authors/", {"csrfmiddlewaretoken": token, "name": "P", "photo": photo})
+    assert response.status_code == HTTPStatus.SEE_OTHER
+    author = Author.objects.get()
+    assert author.photo.read() == b"\x89PNG fake"
+    doc = page(browser.get(response["Location"]))
+    assert shown_payload(doc)["author"]["photo_name"] == "me.png"
+
+
 def test_a_bad_submit_shows_the_apis_errors_beside_the_inputs_with_values_kept(browser: Client, db: None) -> None:
     logged_in(browser)
     token = csrf(browser, "/api/authors/")
