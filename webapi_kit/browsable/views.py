@@ -52,6 +52,8 @@ class LoginView:
         self.api = api
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not hasattr(request, "session"):  # no SessionMiddleware: nowhere to keep a login
+            return HttpResponse(status=HTTPStatus.NOT_FOUND)
         return _login(request, self.api)
 
 
@@ -62,6 +64,8 @@ class LogoutView:
         self.api = api
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not hasattr(request, "session"):
+            return HttpResponse(status=HTTPStatus.NOT_FOUND)
         return _logout(request, self.api)
 
 

@@ -439,3 +439,12 @@ def test_the_core_never_imports_the_browsable_package() -> None:
             if isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not [n for n in names if n.startswith("webapi_kit.browsable")], module.name
+
+
+def test_without_sessions_there_is_no_login(db: None, settings: Any) -> None:
+    settings.MIDDLEWARE = []
+    client = Client(HTTP_ACCEPT=CHROMIUM)
+    assert client.get("/api/_login/").status_code == HTTPStatus.NOT_FOUND
+    assert client.post("/api/_logout/").status_code == HTTPStatus.NOT_FOUND
+    doc = page(client.get("/api/"))
+    assert not doc.xpath("//*[@id='login']")
