@@ -11,7 +11,7 @@ setup(
     author="The webapi_kit developers",
     license="MIT",
     packages=find_packages(include=["webapi_kit", "webapi_kit.*"]),
-    package_data={"webapi_kit": ["py.typed"]},
+    package_data={"webapi_kit": ["py.typed", "templates/webapi_kit/browsable/*.html"]},
     include_package_data=True,
     python_requires=">=3.11",
     install_requires=[

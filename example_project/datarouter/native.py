@@ -246,4 +246,6 @@ api = API(
     permission_classes=(),
     throttle_classes=(),
     root=False,
+    # The seed's wire format: JSON and XML only, no browsable pages.
+    browsable=False,
 )

@@ -69,6 +69,7 @@ for name, path, accept in [
     ("item_xml", "/api/notes/1/", "application/xml"),
     ("missing", "/api/notes/9/", "application/json"),
     ("unknown", "/api/nothing/", "application/json"),
+    ("page", "/api/notes/", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
 ]:
     r = client.get(path, HTTP_ACCEPT=accept)
     answers[name] = {"status": r.status_code, "type": r.headers.get("Content-Type"), "body": r.content.decode()}
@@ -154,3 +155,8 @@ def test_pip_install_into_an_existing_project(tmp_path: Path, checkout_venv: Vir
         assert answers[name]["status"] == 404
         assert answers[name]["type"] == "application/vnd.example.com.error+json"
         assert json.loads(answers[name]["body"])["err"]["type"] == "resource-does-not-exist"
+    # The browsable API's templates ship in the package.
+    page = answers["page"]
+    assert (page["status"], page["type"]) == (200, "text/html; charset=utf-8")
+    assert "<h1>notes</h1>" in page["body"] and "&quot;buy milk&quot;" in page["body"]
+    assert 'href="http://testserver/api/_login/?next=/api/notes/"' in page["body"]
