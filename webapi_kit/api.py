@@ -33,6 +33,7 @@ from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser, Parser
 from webapi_kit.renderers import JSONRenderer, Renderer, XMLRenderer
 from webapi_kit.resource import WebAPIResource
 from webapi_kit.responses import APIResponse
+from webapi_kit.session_resource import SessionResource
 
 __all__ = ["API", "RootResource"]
 
@@ -63,6 +64,9 @@ class API:
     ``strict_accept=False`` answers in the default format when ``Accept``
     rules out everything offered, instead of ``406`` — for surfaces that
     must stay compatible with servers that ignored ``Accept``.
+    ``login_sessions=True`` starts an API login session when HTTP Basic or
+    an API token lets a user in (:mod:`webapi_kit.login_sessions`), and
+    adds the ``session`` resource (``DELETE`` logs out) to the root.
     """
 
     def __init__(
@@ -78,7 +82,11 @@ class API:
         throttle_classes: Sequence[Any] | None = None,
         root: bool = True,
         strict_accept: bool = True,
+        login_sessions: bool = False,
     ) -> None:
+        self.login_sessions = login_sessions
+        if login_sessions and not any(r.name == "session" for r in resources):
+            resources = [*resources, SessionResource()]
         self.resources = tuple(resources)
         self.envelope = envelope or StatEnvelope()
         self.mimetype_vendor = mimetype_vendor
