@@ -632,9 +632,11 @@ class WebAPIResource(Serialization, ModelHandlers):
         row = self.formats["error"].for_renderer(fmt.renderer)
         body = row.renderer.render(self.get_envelope().error(error))
         challenges: tuple[str, ...] = ()
-        if error.status == HTTPStatus.UNAUTHORIZED:
+        own = getattr(error, "challenges", None)
+        if own is not None and error.status == HTTPStatus.UNAUTHORIZED:
             # Every way in this resource knows of, the error's own first; Basic leads.
-            challenges = merge_challenges(getattr(error, "challenges", ()), self._challenges)
+            # (An error that sets WWW-Authenticate itself keeps exactly that.)
+            challenges = merge_challenges(own, self._challenges)
         response = self._content_response(body, row.content_type, error.status, challenges)
         for header, value in error.headers.items():
             response[header] = value
