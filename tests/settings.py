@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "webapi_kit",
+    "webapi_kit.tokens",
     "tests.testapp",
 ]
 
