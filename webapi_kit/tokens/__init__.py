@@ -10,3 +10,5 @@ admin; a token is shown once, when it is made, and stored only as a hash.
 The core never imports this package: sites that do not want tokens get no
 table.
 """
+
+__all__: list[str] = []

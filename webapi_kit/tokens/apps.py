@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 
 
+__all__ = ["TokensConfig"]
+
+
 class TokensConfig(AppConfig):
     name = "webapi_kit.tokens"
     label = "webapi_kit_tokens"
