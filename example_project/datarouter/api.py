@@ -22,10 +22,11 @@ from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from config.forms import json_form_fields
 from config.identity import USER_AUTHENTICATION, site_user
 from webapi_kit.errors import FieldError, NotLoggedIn, PermissionDenied
 from webapi_kit.fields import Bool, DateTime, File, Int, String, request_fields
-from webapi_kit.resource import RequestContext, WebAPIResource
+from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 
 from . import logs, media, publishing, services
 from .models import Feed, LogRecord, Publication, Subscription
@@ -50,6 +51,11 @@ def reader(request: HttpRequest) -> str:
     if value is None or not value.strip():
         raise NotLoggedIn("Name the user you act for in X-ATT-DR-ON-BEHALF-OF", www_authenticate=CHALLENGE)
     return media.on_behalf_of(request)
+
+
+def _form(request: HttpRequest, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A feed's or subscription's fields; in a form, ``authorization`` and ``delivery`` are JSON text."""
+    return json_form_fields(request_context(request), data, ("authorization", "delivery"))
 
 
 class _DatarouterResource(WebAPIResource):
@@ -80,11 +86,11 @@ class SubscriptionResource(_DatarouterResource):
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
         user = reader(request)
-        return services.create_subscription(kwargs["feed_id"], user, clean_subscription(data, creating=True))
+        return services.create_subscription(kwargs["feed_id"], user, clean_subscription(_form(request, data), creating=True))
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
         sub = self.get_object(request, **kwargs)
-        return services.update_subscription(sub.pk, reader(request), clean_subscription(data, creating=False))
+        return services.update_subscription(sub.pk, reader(request), clean_subscription(_form(request, data), creating=False))
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         sub = self.get_object(request, **kwargs)
@@ -214,10 +220,10 @@ class FeedResource(_DatarouterResource):
         return services.visible_feeds(reader(request)).order_by("pk")
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
-        return services.create_feed(reader(request), clean_feed(data, creating=True))
+        return services.create_feed(reader(request), clean_feed(_form(request, data), creating=True))
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
-        return services.update_feed(kwargs["feed_id"], reader(request), clean_feed(data, creating=False))
+        return services.update_feed(kwargs["feed_id"], reader(request), clean_feed(_form(request, data), creating=False))
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         services.delete_feed(kwargs["feed_id"], reader(request))

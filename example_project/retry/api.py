@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from config.forms import json_form_fields
 from config.identity import USER_AUTHENTICATION, agreeing_header, site_user
 from retry import services
 from retry.models import Attempt, RetryRequest, State
@@ -35,7 +36,6 @@ from webapi_kit.errors import (
 )
 from webapi_kit.fields import Choice, DateTime, Dict, Field, Int, List, String, request_fields
 from webapi_kit.pagination import Page, paginate
-from webapi_kit.parsers import decode_json
 from webapi_kit.permissions import IsAuthenticated
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 
@@ -168,36 +168,9 @@ class RetryRequestResource(_OwnedResource):
             raise Conflict(str(exc)) from None
 
 
-#: The seed's body fields that a form carries as JSON text.
-_JSON_FORM_FIELDS = ("intervals", "request")
-
-
 def submission(ctx: RequestContext, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The seed's body, from a JSON object or from a form.
-
-    The dialect lets clients POST forms (``curl -F``), whose fields are
-    strings; ``request`` and ``intervals`` then hold JSON text. A text that
-    is not JSON is a field error on that field; an empty one counts as
-    absent, as an unfilled form field does.
-    """
-    payload = dict(data)
-    if ctx.body.form is None:  # a JSON body: its values are already typed
-        return payload
-    errors: dict[str, list[str]] = {}
-    for name in _JSON_FORM_FIELDS:
-        text = payload.get(name)
-        if not isinstance(text, str):
-            continue
-        if not text.strip():
-            payload[name] = None
-            continue
-        try:
-            payload[name] = decode_json(text)
-        except ValueError as exc:
-            errors[name] = [f"'{name}' is not valid JSON: {exc}"]
-    if errors:
-        raise FieldError(errors)
-    return payload
+    """The seed's body, from a JSON object or from a form (``request`` and ``intervals`` as JSON text)."""
+    return json_form_fields(ctx, data, ("intervals", "request"))
 
 
 def resources() -> list[WebAPIResource]:
