@@ -41,12 +41,16 @@ class SessionResource(WebAPIResource):
         ctx = request_context(request)
         href = ctx.base_url + self.item_template.expand({})
         user = getattr(request, "user", None)
-        logged_in = user is not None and user.is_authenticated
-        loaded = load_login_session(request) if logged_in else None
+        username = None
+        login_session = False
+        if user is not None and user.is_authenticated:
+            username = user.get_username()
+            loaded = load_login_session(request)
+            login_session = loaded is not None and loaded[1].pk == user.pk
         session: dict[str, Any] = {
             "authenticated": is_authenticated(request),
-            "username": user.get_username() if logged_in else None,
-            "login_session": loaded is not None and loaded[1].pk == user.pk,
+            "username": username,
+            "login_session": login_session,
             "links": {"self": {"method": "GET", "href": href}, "delete": {"method": "DELETE", "href": href}},
         }
         return APIResponse({self.name: session})

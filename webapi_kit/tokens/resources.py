@@ -69,12 +69,12 @@ class APITokenResource(WebAPIResource):
 
     @request_fields(optional={"note": _NOTE})
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIToken:
-        token: APIToken = self.get_object(request, **kwargs)
+        token: APIToken = self.get_object(request, False, **kwargs)
         if "note" in data:
             token.note = data["note"] or ""
             token.save(update_fields=["note"])
         return token
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
-        token: APIToken = self.get_object(request, **kwargs)
+        token: APIToken = self.get_object(request, False, **kwargs)
         token.delete()
