@@ -42,6 +42,7 @@ from webapi_kit.conf import api_settings
 __all__ = [
     "API_LOGIN_KEY",
     "cookie_pending",
+    "in_use",
     "cross_site_reason",
     "end_login_session",
     "finish_response",
@@ -132,6 +133,11 @@ def end_login_session(request: HttpRequest) -> bool:
 
 def _set_cookie_action(request: HttpRequest, store: SessionBase) -> None:
     request.__dict__[_COOKIE_ACTION] = ("set", store.session_key, store.get_expiry_age())
+
+
+def in_use(request: HttpRequest) -> bool:
+    """Whether an API login session was read or started for ``request``."""
+    return request.__dict__.get(_LOADED) is not None
 
 
 def cookie_pending(request: HttpRequest) -> bool:

@@ -344,6 +344,9 @@ class WebAPIResource(Serialization, ModelHandlers):
         self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], response: HttpResponse
     ) -> None:
         """Set (or delete) the login session's cookie, scoped to the API's path."""
+        if login_sessions.in_use(request):
+            # Who is answered depends on the cookie: caches must key on it.
+            patch_vary_headers(response, ("Cookie",))
         if not login_sessions.cookie_pending(request):
             return
         template = self.item_template if kind == "item" else self.list_template

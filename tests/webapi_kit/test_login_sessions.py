@@ -75,6 +75,7 @@ def test_the_cookie_alone_authenticates_later_requests(logged_in: Client, alice:
     response = logged_in.get("/api/notes/")
     assert response.status_code == 200
     assert COOKIE not in response.cookies  # nothing new to set
+    assert response["Vary"] == "Accept, Cookie"  # shared caches must not mix users up
     assert response.json()["total_results"] == 0
 
 
