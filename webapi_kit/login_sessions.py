@@ -116,14 +116,13 @@ def start_login_session(request: HttpRequest, user: Any) -> None:
 
 def end_login_session(request: HttpRequest) -> bool:
     """Log out: end the API-login session and the browser login, if any. ``True`` if there was one."""
-    ended = False
     current = load_login_session(request)
+    ended = current is not None
     if current is not None:
-        current[0].delete()
-        ended = True
-    if request.COOKIES.get(api_settings.LOGIN_SESSION_COOKIE_NAME):
+        current[0].delete()  # also one this very request started (Basic on the DELETE)
+    if ended or request.COOKIES.get(api_settings.LOGIN_SESSION_COOKIE_NAME):
         request.__dict__[_COOKIE_ACTION] = ("delete",)
-        request.__dict__[_LOADED] = None
+    request.__dict__[_LOADED] = None
     session = getattr(request, "session", None)
     if session is not None and session.get(SESSION_KEY) is not None:
         logout(request)

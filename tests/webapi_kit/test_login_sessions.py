@@ -247,6 +247,13 @@ def test_logout_ends_the_session_and_deletes_the_cookie(logged_in: Client) -> No
     assert replay.get("/api/session/").json()["session"]["authenticated"] is False
 
 
+def test_logout_with_basic_credentials_leaves_no_session(alice: User) -> None:
+    response = Client().delete("/api/session/", HTTP_AUTHORIZATION=basic("alice", "right"))
+    assert response.status_code == 204
+    assert response.cookies[COOKIE]["max-age"] == 0
+    assert not Session.objects.exists()
+
+
 def test_logout_anonymous_is_401() -> None:
     response = Client().delete("/api/session/")
     assert response.status_code == 401
