@@ -26,11 +26,11 @@ import logging
 import operator
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from urllib.parse import urlsplit
 from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, ObjectDoesNotExist, SuspiciousOperation
