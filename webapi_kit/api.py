@@ -19,7 +19,9 @@ import functools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path
@@ -85,8 +87,10 @@ class API:
         login_sessions: bool = False,
     ) -> None:
         self.login_sessions = login_sessions
-        if login_sessions and not any(r.name == "session" for r in resources):
-            resources = [*resources, SessionResource()]
+        if login_sessions:
+            _check_sessions_installed()
+            if not any(r.name == "session" for r in resources):
+                resources = [*resources, SessionResource()]
         self.resources = tuple(resources)
         self.envelope = envelope or StatEnvelope()
         self.mimetype_vendor = mimetype_vendor
@@ -209,6 +213,17 @@ class API:
         except WebAPIError:
             fmt = table.default
         return fallback.error_response(request, DoesNotExist(), fmt)
+
+
+def _check_sessions_installed() -> None:
+    """Login sessions are stored by Django's session engine: refuse to build without its table."""
+    engine = settings.SESSION_ENGINE
+    if engine.startswith("django.contrib.sessions.backends.") and engine.rsplit(".", 1)[1] in ("db", "cached_db"):
+        if not apps.is_installed("django.contrib.sessions"):
+            raise ImproperlyConfigured(
+                "API(login_sessions=True) stores sessions with SESSION_ENGINE "
+                f"{engine!r}: add 'django.contrib.sessions' to INSTALLED_APPS"
+            )
 
 
 # Base URLs already answered, by everything they depend on. Checking the

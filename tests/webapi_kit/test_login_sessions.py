@@ -282,3 +282,15 @@ def _csrf_token(client: Client) -> str:
     token = get_token(request)
     client.cookies[settings.CSRF_COOKIE_NAME] = request.META["CSRF_COOKIE"]
     return token
+
+
+def test_login_sessions_need_the_sessions_app(settings: Any) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from webapi_kit.api import API
+
+    settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "django.contrib.sessions"]
+    with pytest.raises(ImproperlyConfigured, match="add 'django.contrib.sessions' to INSTALLED_APPS"):
+        API([], login_sessions=True)
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    assert API([], login_sessions=True).login_sessions is True
