@@ -34,10 +34,16 @@ def walk(client: RBClient, start: str) -> dict[str, Any]:
     seen: set[str] = set()
     lists: dict[str, int] = {}
     items = 0
+    other: set[str] = set()
     todo = [start]
     while todo:
         href = todo.pop(0)
         if href in seen or "?" in href:  # page links are followed by all_items
+            continue
+        if not href.endswith("/"):
+            # Not a resource of the dialect (a document such as a schema):
+            # RBClient.get_url() would add a slash to it.
+            other.add(href)
             continue
         if len(seen) >= MAX_FETCHES:
             raise RuntimeError(f"more than {MAX_FETCHES} resources: a loop?")
@@ -54,7 +60,7 @@ def walk(client: RBClient, start: str) -> dict[str, Any]:
             link["href"] for name, link in get_links(resource).items()
             if link["method"] == "GET" and name not in ("next", "prev")
         )
-    return {"lists": lists, "items": items, "fetched": len(seen)}
+    return {"lists": lists, "items": items, "fetched": len(seen), "other": sorted(other)}
 
 
 def main() -> None:

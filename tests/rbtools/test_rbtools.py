@@ -73,10 +73,12 @@ def test_rbclient_with_a_password_then_a_token(
 
     # Without credentials RBTools gets the API's 401, not a crash.
     assert report["anonymous"] == [401, 103]
-    assert report["root_links"] == ROOT_LINKS
+    assert set(ROOT_LINKS) <= set(report["root_links"])
     assert report["session"] == {"username": "alice", "login_session": True}
     api = site + "api/"
     alpha = api + "queuey/applications/alpha/"
+    # Every list the root leads to; links to documents that are not
+    # resources of the dialect (no trailing slash) are not RBTools' to read.
     assert report["before"]["lists"] == {
         api + "retry/requests/": 0, api + "queuey/applications/": 1, alpha + "queues/": 0,
         api + "datarouter/feeds/": 0, api + "api-tokens/": 0,
@@ -112,7 +114,7 @@ def test_rbclient_with_a_password_then_a_token(
         "url": site, "api_token": token, "application": "alpha", "queue": "by-token", "feed": "tkfeed",
     })
     assert report["session"] == {"username": "alice", "login_session": True}
-    assert report["root_links"] == ROOT_LINKS
+    assert set(ROOT_LINKS) <= set(report["root_links"])
     assert report["queuey"]["queue"] == "by-token"
     assert Feed.objects.get(name="tkfeed").publisher == "alice"
     assert RetryRequest.objects.filter(owner_id="alice").count() == 2
