@@ -24,6 +24,7 @@ from django.http import HttpRequest
 
 from config.forms import json_form_fields
 from config.identity import USER_AUTHENTICATION, site_user
+from webapi_kit.authentication import BasicAuthentication
 from webapi_kit.errors import FieldError, MalformedRequest, NotLoggedIn, PermissionDenied
 from webapi_kit.fields import Bool, DateTime, File, Int, String, request_fields
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
@@ -106,6 +107,9 @@ class FileResource(_DatarouterResource):
     model = Publication
     model_parent_key = "feed"
     allowed_methods = ("GET", "POST")
+    # Here HTTP Basic carries the feed's endpoint credentials, as a native
+    # publish does (checked by publishing.authorize); users come by session or token.
+    authentication_classes = tuple(cls for cls in USER_AUTHENTICATION if cls is not BasicAuthentication)
     fields = {
         "id": Int("The publish id."),
         "file_id": String("The file's name."),
