@@ -1,0 +1,392 @@
+"""Paths and operations: every URL of an API's tree and each method it answers.
+
+What a handler answers is read from its return annotation (a model object
+is an item, a :class:`~webapi_kit.pagination.Page` a list page, ``None`` a
+``204``, an :class:`~webapi_kit.responses.APIResponse` what
+:func:`~webapi_kit.openapi.declare.describe` says), its request fields from
+:func:`~webapi_kit.fields.request_fields`, and its parameters from the URL
+template and the pipeline's own query options.
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+import typing
+from collections.abc import Callable, Iterator
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, Union
+
+from webapi_kit.api import RootResource
+from webapi_kit.fields import File, FieldSpec
+from webapi_kit.modelhandlers import ModelHandlers
+from webapi_kit.openapi.components import Components
+from webapi_kit.openapi.declare import Answer, Operation, Parameter, get_operation
+from webapi_kit.openapi.envelopes import shape_for
+from webapi_kit.openapi.responses import error_response, error_statuses
+from webapi_kit.openapi.schemas import Schema, request_schema
+from webapi_kit.openapi.security import security_scheme
+from webapi_kit.pagination import MAX_START, Page
+from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser
+from webapi_kit.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly, IsStaff
+from webapi_kit.responses import APIResponse
+
+if TYPE_CHECKING:
+    from webapi_kit.api import API
+    from webapi_kit.resource import Kind, WebAPIResource
+
+__all__ = ["build_paths"]
+
+_COUNTS: Schema = {
+    "type": "object",
+    "required": ["count"],
+    "properties": {"count": {"type": "integer", "minimum": 0, "description": "How many objects the list has."}},
+}
+_ROOT: Schema = {
+    "type": "object",
+    "required": ["links", "uri_templates"],
+    "properties": {
+        "links": {"$ref": "#/components/schemas/Links"},
+        "uri_templates": {
+            "type": "object",
+            "description": "A URI template for every resource, by name.",
+            "additionalProperties": {"type": "string"},
+        },
+    },
+}
+_NAMES = {"type": "string", "description": "Comma-separated names."}
+_ETAG = {"ETag": {"required": True, "schema": {"type": "string"}, "description": "The answer's version, for If-None-Match / If-Match."}}
+
+
+def build_paths(api: API, components: Components) -> dict[str, dict[str, Any]]:
+    """The ``paths`` object of ``api``; fills ``components`` as it goes."""
+    paths: dict[str, dict[str, Any]] = {}
+    for resource, kind in _urls(api):
+        template = resource.item_template if kind == "item" else resource.list_template
+        path_item = paths.setdefault("/" + template.template, {})
+        for method, handler in resource._handlers[kind].items():
+            path_item[method.lower()] = _operation(resource, kind, method, handler, components)
+        if path_item and "parameters" not in path_item:
+            path_item["parameters"] = _path_parameters(api, resource, kind)
+    return {path: item for path, item in paths.items() if item}
+
+
+def _urls(api: API) -> Iterator[tuple[WebAPIResource, Kind]]:
+    if api.root is not None:
+        yield api.root, "item"
+    for resource in api.walk():
+        if not resource.singleton:
+            yield resource, "list"
+        yield resource, "item"
+
+
+def _path_parameters(api: API, resource: WebAPIResource, kind: Kind) -> list[dict[str, Any]]:
+    template = resource.item_template if kind == "item" else resource.list_template
+    regexes = api._regexes(resource)
+    return [
+        {"name": name, "in": "path", "required": True,
+         "schema": {"type": "string", "pattern": f"^(?:{regexes.get(name, '[^/]+')})$"}}
+        for name in template.variables
+    ]
+
+
+def _operation(
+    resource: WebAPIResource, kind: Kind, method: str, handler: Callable[..., Any], components: Components
+) -> dict[str, Any]:
+    described = get_operation(handler) or Operation()
+    outcomes = _outcomes(handler)
+    spec: FieldSpec | None = resource._specs.get(handler)
+    doc = inspect.getdoc(handler) or ""
+    summary, _, rest = doc.partition("\n")
+    op: dict[str, Any] = {
+        "operationId": f"{resource.name}_{kind}_{method.lower()}",
+        "tags": list(described.tags or _tags(resource)),
+        "summary": described.summary or summary.strip() or _summary(resource, kind, method),
+    }
+    description = described.description or rest.strip()
+    if description:
+        op["description"] = description
+    op["parameters"] = _parameters(resource, kind, method, handler, spec, outcomes, described)
+    body = _request_body(resource, method, spec, described)
+    if body is not None:
+        op["requestBody"] = body
+    op["responses"] = {
+        **_successes(resource, kind, method, handler, outcomes, described, components),
+        **_errors(resource, method, components),
+    }
+    security = _security(resource, method, components)
+    if security is not None:
+        op["security"] = security
+    return op
+
+
+def _tags(resource: WebAPIResource) -> list[str]:
+    declared = getattr(resource, "openapi_tags", None)
+    if isinstance(declared, (list, tuple)) and declared:
+        return [str(tag) for tag in declared]
+    top = resource
+    while top.parent is not None:
+        top = top.parent
+    return [top.name_plural]
+
+
+def _summary(resource: WebAPIResource, kind: Kind, method: str) -> str:
+    words = resource.name.replace("_", " ")
+    if kind == "list":
+        return {"GET": f"List {resource.name_plural.replace('_', ' ')}", "POST": f"Create a {words}"}.get(method, f"{method} {words} list")
+    return {"GET": f"Get the {words}", "PUT": f"Update the {words}", "DELETE": f"Delete the {words}"}.get(method, f"{method} {words}")
+
+
+# ----------------------------------------------------------------------
+# What a handler answers.
+
+def _outcomes(handler: Callable[..., Any]) -> set[str]:
+    """``item``, ``page``, ``payload`` and/or ``empty``, from the return annotation."""
+    func = getattr(handler, "__func__", handler)
+    try:
+        returned: Any = typing.get_type_hints(func).get("return", Any)
+    except Exception:  # noqa: BLE001 - names only imported for type checking: read the text
+        text = str(getattr(func, "__annotations__", {}).get("return", "Any"))
+        return {_outcome_of_name(part.strip()) for part in text.split("|")}
+    origin = typing.get_origin(returned)
+    parts = typing.get_args(returned) if origin in (Union, types.UnionType) else (returned,)
+    return {_outcome_of_type(part) for part in parts}
+
+
+def _outcome_of_type(part: Any) -> str:
+    if part is type(None) or part is None:
+        return "empty"
+    if part is Page:
+        return "page"
+    if part is APIResponse:
+        return "payload"
+    return "item"
+
+
+def _outcome_of_name(name: str) -> str:
+    return {"None": "empty", "Page": "page", "APIResponse": "payload"}.get(name, "item")
+
+
+def _successes(
+    resource: WebAPIResource, kind: Kind, method: str, handler: Callable[..., Any],
+    outcomes: set[str], described: Operation, components: Components,
+) -> dict[str, Any]:
+    shape = shape_for(resource.get_envelope())
+    answers: dict[str, Any] = {}
+    types_of = _content_types(resource, kind)
+    if "item" in outcomes:
+        item = shape.item(resource, components.item(resource))
+        if kind == "list" and method == "POST":
+            answers["201"] = {
+                "description": f"Created: the new {resource.name.replace('_', ' ')}; Location is its URL.",
+                "headers": {"Location": {"required": True, "schema": {"type": "string"}, "description": "The new object's URL."}},
+                "content": {ct: {"schema": item} for ct in _content_types(resource, "item")},
+            }
+        else:
+            headers = dict(_ETAG)
+            if resource.last_modified_field:
+                headers["Last-Modified"] = {"schema": {"type": "string"}, "description": "When the object last changed."}
+            answers["200"] = {"description": "The object.", "headers": headers, "content": {ct: {"schema": item} for ct in types_of}}
+    if "page" in outcomes:
+        page = shape.page(resource, components.item(resource), _page_links())
+        schemas = [page]
+        func = getattr(handler, "__func__", handler)
+        if "payload" in outcomes and func is ModelHandlers.get_list:
+            schemas.append(shape.payload(_COUNTS))
+            outcomes = outcomes - {"payload"}
+        schema = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
+        answers["200"] = {
+            "description": "One page of the list" + (" (or, with ?counts-only=1, its count)." if len(schemas) > 1 else "."),
+            "headers": {**_ETAG, "Item-Content-Type": {"required": True, "schema": {"type": "string"},
+                                                        "description": "The media type of the items."}},
+            "content": {ct: {"schema": schema} for ct in types_of},
+        }
+    if "payload" in outcomes:
+        answers.update(_payloads(resource, kind, described, shape.payload, types_of))
+    if "empty" in outcomes:
+        answers["204"] = {"description": "Done; no body."}
+    if method == "GET" and any(status == "200" for status in answers):
+        answers["200"].setdefault("headers", {}).update(_ETAG)
+        answers["304"] = {"description": "Not modified: the If-None-Match / If-Modified-Since version is current.",
+                          "headers": {"ETag": _ETAG["ETag"]}}
+    return answers
+
+
+def _payloads(
+    resource: WebAPIResource, kind: Kind, described: Operation,
+    wrap: Callable[[Schema], Schema], types_of: list[str],
+) -> dict[str, Any]:
+    if isinstance(resource, RootResource):
+        return {"200": {"description": "Links to every top-level resource, and a URI template for every resource.",
+                        "content": {ct: {"schema": wrap(_ROOT)} for ct in types_of}}}
+    if not described.responses:
+        # Nothing said: any success, in the envelope's payload shape.
+        return {"2XX": {"description": "Success (the handler's own payload).",
+                        "content": {ct: {"schema": wrap({"type": "object"})} for ct in types_of}}}
+    return {str(answer.status): _answer(answer, wrap, types_of) for answer in described.responses}
+
+
+def _answer(answer: Answer, wrap: Callable[[Schema], Schema], types_of: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {"description": answer.description or HTTPStatus(answer.status).phrase}
+    if answer.schema is not None:
+        schema = wrap(answer.schema) if answer.enveloped else answer.schema
+        result["content"] = {ct: {"schema": schema} for ct in (answer.content_types or types_of)}
+    if answer.headers:
+        result["headers"] = {
+            name: {"required": required, "schema": schema} for name, (schema, required) in answer.headers.items()
+        }
+    return result
+
+
+def _page_links() -> Schema:
+    link = {"$ref": "#/components/schemas/Link"}
+    return {
+        "type": "object",
+        "required": ["self"],
+        "description": "self, create (where one may POST), next and prev pages, and lists under this one.",
+        "properties": {"self": link, "create": link, "next": link, "prev": link},
+        "additionalProperties": link,
+    }
+
+
+def _content_types(resource: WebAPIResource, kind: str) -> list[str]:
+    return list(dict.fromkeys(row.content_type for row in resource.formats[kind].formats))
+
+
+def _errors(resource: WebAPIResource, method: str, components: Components) -> dict[str, Any]:
+    schema = components.error(resource)
+    types_of = _content_types(resource, "error")
+    envelope = type(resource.get_envelope()).__name__
+    answers: dict[str, Any] = {}
+    for status in error_statuses(resource, method):
+        code = str(int(status)) if isinstance(status, HTTPStatus) else status
+        answers[code] = components.response(f"{envelope}_{code}", error_response(resource, status, schema, types_of))
+    return answers
+
+
+# ----------------------------------------------------------------------
+# What a request carries.
+
+def _parameters(
+    resource: WebAPIResource, kind: Kind, method: str, handler: Callable[..., Any],
+    spec: FieldSpec | None, outcomes: set[str], described: Operation,
+) -> list[dict[str, Any]]:
+    formats = sorted({row.renderer.format for row in resource.formats[kind].formats})
+    params: list[dict[str, Any]] = [
+        {"name": "api_format", "in": "query", "description": "The format of the answer, instead of Accept.",
+         "schema": {"type": "string", "enum": formats}},
+    ]
+    if outcomes & {"item", "page"}:
+        params += [
+            {"name": "expand", "in": "query", "description": "Related objects and child lists to embed.", "schema": _NAMES},
+            {"name": "only-fields", "in": "query", "description": "Only these fields of each object.", "schema": _NAMES},
+            {"name": "only-links", "in": "query", "description": "Only these links of each object.", "schema": _NAMES},
+        ]
+    if "page" in outcomes:
+        bound = {"type": "integer", "minimum": 0, "maximum": MAX_START}
+        params += [
+            {"name": "start", "in": "query", "description": "Index of the page's first object.", "schema": bound},
+            {"name": "max-results", "in": "query", "description": "Page length (capped by MAX_RESULTS_CAP).", "schema": bound},
+        ]
+        if getattr(handler, "__func__", handler) is ModelHandlers.get_list:
+            params.append({"name": "counts-only", "in": "query", "description": "1: answer only the count.",
+                           "schema": {"type": "string", "enum": ["0", "1", "true", "false"]}})
+    if method == "GET" and spec is not None:
+        for name, field in [*spec.required.items(), *spec.optional.items()]:
+            param: dict[str, Any] = {"name": name, "in": "query", "schema": request_schema(field)}
+            if field.description:
+                param["description"] = field.description
+            if name in spec.required:
+                param["required"] = True
+            params.append(param)
+    declared = [*_resource_parameters(resource), *described.parameters]
+    for extra in declared:
+        param = {"name": extra.name, "in": extra.location, "schema": extra.schema}
+        if extra.description:
+            param["description"] = extra.description
+        if extra.required:
+            param["required"] = True
+        params.append(param)
+    return params
+
+
+def _resource_parameters(resource: WebAPIResource) -> list[Parameter]:
+    declared = getattr(resource, "openapi_parameters", ())
+    return [p for p in declared if isinstance(p, Parameter)]
+
+
+def _request_body(
+    resource: WebAPIResource, method: str, spec: FieldSpec | None, described: Operation
+) -> dict[str, Any] | None:
+    if method == "GET":
+        return None
+    if described.request_body is not None:
+        declared = described.request_body
+        body: dict[str, Any] = {"required": declared.required,
+                                "content": {ct: {"schema": declared.schema} for ct in declared.content_types}}
+        if declared.description:
+            body["description"] = declared.description
+        return body
+    if spec is None and method == "DELETE":
+        return None
+    content: dict[str, Any] = {}
+    for parser in resource.parsers or ():
+        with_files = isinstance(parser, MultiPartParser)
+        if not isinstance(parser, (JSONParser, FormParser, MultiPartParser)):
+            continue
+        schema = _fields_object(spec, with_files=with_files)
+        if schema is None:
+            continue
+        for media_type in parser.media_types:
+            content.setdefault(media_type, {"schema": schema})
+    if not content:
+        return None
+    required = spec is not None and any(True for _ in spec.required)
+    return {"required": required, "content": content}
+
+
+def _fields_object(spec: FieldSpec | None, *, with_files: bool) -> Schema | None:
+    """The body object for the declared fields; ``None`` when they cannot travel this way (files)."""
+    if spec is None:
+        return {"type": "object", "description": "The handler reads the fields itself."}
+    properties: dict[str, Schema] = {}
+    required: list[str] = []
+    for name, field in [*spec.required.items(), *spec.optional.items()]:
+        if isinstance(field, File) and not with_files:
+            if name in spec.required:
+                return None  # a required file needs multipart
+            continue
+        properties[name] = request_schema(field)
+        if name in spec.required:
+            required.append(name)
+    schema: Schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = required
+    if not spec.allow_unknown:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def _security(resource: WebAPIResource, method: str, components: Components) -> list[dict[str, list[str]]] | None:
+    requirements: list[dict[str, list[str]]] = []
+    for authenticator in resource._authenticators:
+        described = security_scheme(authenticator)
+        if described is None:
+            continue
+        name, scheme = described
+        components.security_schemes.setdefault(name, scheme)
+        requirements.append({name: []})
+    if not requirements:
+        return None
+    if _anonymous_allowed(resource, method):
+        requirements.append({})
+    return requirements
+
+
+def _anonymous_allowed(resource: WebAPIResource, method: str) -> bool:
+    for permission in resource._permissions:
+        if isinstance(permission, (IsAuthenticated, IsStaff)):
+            return False
+        if isinstance(permission, IsAuthenticatedOrReadOnly) and method not in ("GET", "HEAD", "OPTIONS"):
+            return False
+    return True
