@@ -519,7 +519,9 @@ class WebAPIResource(Serialization, ModelHandlers):
             # The new object is an item: labelled with the item type, not the list's.
             item_type = self.formats["item"].for_renderer(fmt.renderer).content_type
             response = self._content_response(body, item_type, HTTPStatus.CREATED)
-            response["Location"] = item["links"]["self"]["href"] if "links" in item else self.get_href(result, ctx)
+            # ?only-links= may have left out "self" (or every link): the URL is the same.
+            self_link = item.get("links", {}).get("self")
+            response["Location"] = self_link["href"] if self_link else self.get_href(result, ctx)
             return response
         response = self._content_response(body, fmt.content_type, HTTPStatus.OK)
         last_modified = self.get_last_modified(result)

@@ -66,8 +66,9 @@ def build_paths(api: API, components: Components) -> dict[str, dict[str, Any]]:
         path_item = paths.setdefault("/" + template.template, {})
         for method, handler in resource._handlers[kind].items():
             path_item[method.lower()] = _operation(resource, kind, method, handler, components)
-        if path_item and "parameters" not in path_item:
-            path_item["parameters"] = _path_parameters(api, resource, kind)
+        parameters = _path_parameters(api, resource, kind)
+        if path_item and parameters and "parameters" not in path_item:
+            path_item["parameters"] = parameters
     return {path: item for path, item in paths.items() if item}
 
 
@@ -96,7 +97,9 @@ def _operation(
     described = get_operation(handler) or Operation()
     outcomes = _outcomes(handler)
     spec: FieldSpec | None = resource._specs.get(handler)
-    doc = inspect.getdoc(handler) or ""
+    # The handler's own docstring: one inherited from the base class says nothing of this resource.
+    own = getattr(getattr(handler, "__func__", handler), "__doc__", None)
+    doc = inspect.cleandoc(own) if isinstance(own, str) else ""
     summary, _, rest = doc.partition("\n")
     op: dict[str, Any] = {
         "operationId": f"{resource.name}_{kind}_{method.lower()}",
@@ -197,7 +200,8 @@ def _successes(
         schema = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
         answers["200"] = {
             "description": "One page of the list" + (" (or, with ?counts-only=1, its count)." if len(schemas) > 1 else "."),
-            "headers": {**_ETAG, "Item-Content-Type": {"required": True, "schema": {"type": "string"},
+            # A count is no page: it has no items to name the type of.
+            "headers": {**_ETAG, "Item-Content-Type": {"required": len(schemas) == 1, "schema": {"type": "string"},
                                                         "description": "The media type of the items."}},
             "content": {ct: {"schema": schema} for ct in types_of},
         }
@@ -255,7 +259,9 @@ def _content_types(resource: WebAPIResource, kind: str) -> list[str]:
 
 def _errors(resource: WebAPIResource, method: str, components: Components) -> dict[str, Any]:
     schema = components.error(resource)
-    types_of = _content_types(resource, "error")
+    # A resource whose error_response relabels its errors says so.
+    declared = getattr(resource, "openapi_error_content_types", None)
+    types_of = list(declared) if isinstance(declared, (list, tuple)) else _content_types(resource, "error")
     envelope = type(resource.get_envelope()).__name__
     answers: dict[str, Any] = {}
     for status in error_statuses(resource, method):
