@@ -226,7 +226,7 @@ def _payloads(
     if not described.responses:
         # Nothing said: any success, in the envelope's payload shape.
         return {"2XX": {"description": "Success (the handler's own payload).",
-                        "content": {ct: {"schema": wrap({"type": "object"})} for ct in types_of}}}
+                        "content": {ct: {"schema": wrap({})} for ct in types_of}}}
     return {str(answer.status): _answer(answer, wrap, types_of) for answer in described.responses}
 
 
