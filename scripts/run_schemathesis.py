@@ -126,7 +126,8 @@ def main() -> int:
             max_time = str(int(budgets.get(schema, 30 * scale)))
             print(f"\n=== schemathesis: {schema}", flush=True)
             command = [
-                sys.executable, "-m", "schemathesis.cli", "run", base + schema,
+                sys.executable, "-m", "schemathesis.cli", "--config-file", str(ROOT / "scripts" / "schemathesis.toml"),
+                "run", base + schema,
                 "--checks", CHECKS, "--max-examples", max_examples, "--max-time", max_time,
                 "--workers", "1", "--seed", os.environ.get("SCHEMATHESIS_SEED", "1"),
                 "--suppress-health-check", "all", "--request-timeout", "30", *headers,

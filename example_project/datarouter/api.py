@@ -21,7 +21,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from webapi_kit.errors import FieldError, NotLoggedIn
-from webapi_kit.fields import Bool, DateTime, File, Int, String, request_fields
+from webapi_kit.fields import Bool, DateTime, File, Int, List, String, request_fields
+from webapi_kit.openapi.declare import Parameter
 from webapi_kit.resource import RequestContext, WebAPIResource
 
 from . import logs, media, publishing, services
@@ -33,6 +34,11 @@ __all__ = ["resources"]
 
 #: The challenge of a 401: the header that names who is asking.
 CHALLENGE = "X-ATT-DR-ON-BEHALF-OF"
+
+
+#: The header every resource here reads, for the OpenAPI document.
+ON_BEHALF_OF = Parameter(CHALLENGE, "header", {"type": "string", "minLength": 1, "maxLength": 8},
+                         "The user the request acts for (without it: 401).")
 
 
 def reader(request: HttpRequest) -> str:
@@ -48,6 +54,7 @@ class SubscriptionResource(WebAPIResource):
     uri_name = "subscriptions"
     uri_object_key = "subscription_id"
     model = Subscription
+    openapi_parameters = (ON_BEHALF_OF,)
     model_parent_key = "feed"
     allowed_methods = ("GET", "POST", "PUT", "DELETE")
     fields = {
@@ -85,6 +92,7 @@ class FileResource(WebAPIResource):
     uri_name = "files"
     uri_object_key = "publish_id"
     model = Publication
+    openapi_parameters = (ON_BEHALF_OF,)
     model_parent_key = "feed"
     allowed_methods = ("GET", "POST")
     # Publishers authenticate with the feed's endpoint ids, not as site users.
@@ -141,6 +149,7 @@ class LogResource(WebAPIResource):
     uri_name = "logs"
     uri_object_key = "log_id"
     model = LogRecord
+    openapi_parameters = (ON_BEHALF_OF,)
     fields = {
         "id": Int("The record's id."),
         "type": String("pub, del or exp."),
@@ -171,6 +180,7 @@ class FeedResource(WebAPIResource):
     uri_name = "datarouter/feeds"
     uri_object_key = "feed_id"
     model = Feed
+    openapi_parameters = (ON_BEHALF_OF,)
     allowed_methods = ("GET", "POST", "PUT", "DELETE")
     last_modified_field = "updated_at"
     item_child_resources = [SubscriptionResource(), FileResource(), LogResource()]
@@ -181,7 +191,7 @@ class FeedResource(WebAPIResource):
         "description": String("Description."),
         "business_description": String("Business description."),
         "classification": String("Classification."),
-        "endpoint_ids": String("Ids allowed to publish (passwords are never shown)."),
+        "endpoint_ids": List("Ids allowed to publish (passwords are never shown).", item=String()),
         "endpoint_addrs": String("Addresses and CIDRs allowed to publish; empty means any."),
         "suspended": Bool("Whether publishing is refused."),
         "group_id": Int("Group id."),

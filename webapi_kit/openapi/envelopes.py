@@ -55,6 +55,10 @@ class EnvelopeShape:
         """The body of every error."""
         return {}
 
+    def item_pointer(self, resource: WebAPIResource) -> str | None:
+        """Where an item's fields sit in :meth:`item`'s body, as a JSON pointer (``None``: unknown)."""
+        return ""
+
 
 def _with(payload: Schema, key: str, value: str) -> Schema:
     """``payload`` (an object) with one more required constant key."""
@@ -73,6 +77,9 @@ class StatShape(EnvelopeShape):
             "required": ["stat", resource.name],
             "properties": {"stat": {"const": "ok"}, resource.name: item},
         }
+
+    def item_pointer(self, resource: WebAPIResource) -> str | None:
+        return "/" + resource.name.replace("~", "~0").replace("/", "~1")
 
     def page(self, resource: WebAPIResource, item: Schema, page_links: Schema) -> Schema:
         return {

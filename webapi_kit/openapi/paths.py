@@ -185,6 +185,9 @@ def _successes(
                 "headers": {"Location": {"required": True, "schema": {"type": "string"}, "description": "The new object's URL."}},
                 "content": {ct: {"schema": item} for ct in _content_types(resource, "item")},
             }
+            links = _links_from_created(resource, shape.item_pointer(resource))
+            if links:
+                answers["201"]["links"] = links
         else:
             headers = dict(_ETAG)
             if resource.last_modified_field:
@@ -240,6 +243,34 @@ def _answer(answer: Answer, wrap: Callable[[Schema], Schema], types_of: list[str
             name: {"required": required, "schema": schema} for name, (schema, required) in answer.headers.items()
         }
     return result
+
+
+def _links_from_created(resource: WebAPIResource, pointer: str | None) -> dict[str, Any]:
+    """OpenAPI links from a ``201`` to what can be done with the new object and under it.
+
+    The new object's key is read from the answer's body (its key field must
+    be one of the payload's fields); its parents' keys are the request's.
+    """
+    key = resource.model_object_key
+    if key == "pk" and "id" in resource.fields:
+        key = "id"
+    if pointer is None or key not in resource.fields or resource.singleton:
+        return {}
+    known = {name: f"$request.path.{name}" for name in resource.list_template.variables}
+    known[resource.uri_object_key] = f"$response.body#{pointer}/{key}"
+    targets: list[tuple[WebAPIResource, Kind]] = [(resource, "item")]
+    targets += [(child, "item" if child.singleton else "list") for child in resource.item_child_resources]
+    links: dict[str, Any] = {}
+    for target, kind in targets:
+        template = target.item_template if kind == "item" else target.list_template
+        if not set(template.variables) <= set(known):
+            continue  # a URL of its own shape: nothing here says how to fill it
+        for method in target._handlers[kind]:
+            links[f"{method.lower()}_{target.name}_{kind}"] = {
+                "operationId": f"{target.name}_{kind}_{method.lower()}",
+                "parameters": {name: known[name] for name in template.variables},
+            }
+    return links
 
 
 def _page_links() -> Schema:
