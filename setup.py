@@ -20,6 +20,8 @@ setup(
     ],
     extras_require={
         "fast": ["orjson>=3.9,<4"],
+        # Swagger UI and Redoc for webapi_kit.openapi's docs pages, served from the package.
+        "docs": ["drf-spectacular-sidecar>=2024.1,<2028"],
     },
     classifiers=[
         "Framework :: Django",

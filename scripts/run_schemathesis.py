@@ -121,9 +121,9 @@ def main() -> int:
         max_examples = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25")
         # Seconds per API: /api/ has most operations and gets the most.
         scale = float(os.environ.get("SCHEMATHESIS_TIME_SCALE", "1"))
-        budgets = {"/api/openapi.json": 70 * scale}
+        budgets = {"/api/openapi.json": 60 * scale}
         for schema, headers in runs:
-            max_time = str(int(budgets.get(schema, 30 * scale)))
+            max_time = str(int(budgets.get(schema, 20 * scale)))
             print(f"\n=== schemathesis: {schema}", flush=True)
             command = [
                 sys.executable, "-m", "schemathesis.cli", "--config-file", str(ROOT / "scripts" / "schemathesis.toml"),

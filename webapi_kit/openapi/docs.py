@@ -10,6 +10,7 @@ credentials entered under "Authorize".
 
 from __future__ import annotations
 
+import importlib
 import mimetypes
 from collections.abc import Callable, Sequence
 from http import HTTPStatus
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.html import escape, json_script
 
 __all__ = ["ASSETS", "asset_view", "redoc_view", "sidecar_root", "swagger_view"]
@@ -67,12 +69,12 @@ Redoc.init(config.urls[0].url, {}, document.getElementById("redoc"));
 def sidecar_root() -> Path:
     """Where the sidecar distribution keeps its assets."""
     try:
-        import drf_spectacular_sidecar
+        sidecar = importlib.import_module("drf_spectacular_sidecar")
     except ImportError:
         raise ImproperlyConfigured(
             "The docs pages need the drf-spectacular-sidecar assets: pip install 'webapi_kit[docs]'"
         ) from None
-    return Path(drf_spectacular_sidecar.__file__).parent / "static" / "drf_spectacular_sidecar"
+    return Path(str(sidecar.__file__)).parent / "static" / "drf_spectacular_sidecar"
 
 
 def _page(title: str, head: str, body: str, urls: Sequence[tuple[str, str]], script: str) -> HttpResponse:
@@ -114,7 +116,7 @@ def redoc_view(title: str, urls: Callable[[HttpRequest], Sequence[tuple[str, str
     return view
 
 
-def asset_view(request: HttpRequest, name: str) -> HttpResponse:
+def asset_view(request: HttpRequest, name: str) -> HttpResponseBase:
     """One of :data:`ASSETS`; anything else is a 404."""
     relative = ASSETS.get(name)
     if relative is None:
@@ -125,8 +127,8 @@ def asset_view(request: HttpRequest, name: str) -> HttpResponse:
         return response
     path = sidecar_root() / relative
     content_type = _TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    response = FileResponse(path.open("rb"), content_type=content_type)
+    asset = FileResponse(path.open("rb"), content_type=content_type)
     # The assets change only with the installed package.
-    response["Cache-Control"] = "public, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    asset["Cache-Control"] = "public, max-age=86400"
+    asset["X-Content-Type-Options"] = "nosniff"
+    return asset
