@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -212,3 +215,18 @@ def test_built_once_per_api_and_mount_point() -> None:
     assert openapi(api, prefix="/a/") is openapi(api, prefix="/a/")
     assert openapi_json(api, prefix="/a/") is openapi_json(api, prefix="/a/")
     assert openapi(api, prefix="/b/")["servers"] == [{"url": "/b"}]
+
+
+def test_the_core_never_imports_the_openapi_package() -> None:
+    code = (
+        "import pkgutil, importlib, sys, webapi_kit\n"
+        "for m in pkgutil.iter_modules(webapi_kit.__path__, 'webapi_kit.'):\n"
+        "    if m.name not in ('webapi_kit.openapi', 'webapi_kit.management'):\n"
+        "        importlib.import_module(m.name)\n"
+        "print(sorted(n for n in sys.modules if n.startswith('webapi_kit.openapi')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+    )
+    assert result.stdout.strip() == "[]"
