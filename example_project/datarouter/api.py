@@ -22,12 +22,13 @@ from django.http import HttpRequest
 
 from webapi_kit.errors import FieldError, NotLoggedIn
 from webapi_kit.fields import Bool, DateTime, File, Int, List, String, request_fields
-from webapi_kit.openapi.declare import Parameter
+from webapi_kit.openapi.declare import Parameter, RequestBody, describe
 from webapi_kit.resource import RequestContext, WebAPIResource
 
 from . import logs, media, publishing, services
 from .models import Feed, LogRecord, Publication, Subscription
 from .validation import clean_feed, clean_subscription
+from .wire_schemas import FEED_INPUT, SUBSCRIPTION_INPUT
 
 __all__ = ["resources"]
 
@@ -72,10 +73,12 @@ class SubscriptionResource(WebAPIResource):
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
         return services.visible_subscriptions(reader(request)).filter(feed_id=kwargs["feed_id"]).order_by("pk")
 
+    @describe(request_body=RequestBody(SUBSCRIPTION_INPUT))
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
         user = reader(request)
         return services.create_subscription(kwargs["feed_id"], user, clean_subscription(data, creating=True))
 
+    @describe(request_body=RequestBody(SUBSCRIPTION_INPUT))
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
         sub = self.get_object(request, **kwargs)
         return services.update_subscription(sub.pk, reader(request), clean_subscription(data, creating=False))
@@ -192,7 +195,7 @@ class FeedResource(WebAPIResource):
         "business_description": String("Business description."),
         "classification": String("Classification."),
         "endpoint_ids": List("Ids allowed to publish (passwords are never shown).", item=String()),
-        "endpoint_addrs": String("Addresses and CIDRs allowed to publish; empty means any."),
+        "endpoint_addrs": List("Addresses and CIDRs allowed to publish; empty means any.", item=String()),
         "suspended": Bool("Whether publishing is refused."),
         "group_id": Int("Group id."),
         "publisher": String("The user who created the feed."),
@@ -204,9 +207,11 @@ class FeedResource(WebAPIResource):
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
         return services.visible_feeds(reader(request)).order_by("pk")
 
+    @describe(request_body=RequestBody(FEED_INPUT))
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
         return services.create_feed(reader(request), clean_feed(data, creating=True))
 
+    @describe(request_body=RequestBody(FEED_INPUT))
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
         return services.update_feed(kwargs["feed_id"], reader(request), clean_feed(data, creating=False))
 

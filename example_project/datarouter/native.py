@@ -31,6 +31,7 @@ from webapi_kit.responses import APIResponse
 from . import conf, logs, media, publishing, services, storage
 from .representations import feed_representation, subscription_representation, subscription_url
 from .validation import clean_feed, clean_subscription
+from .wire_schemas import FEED_INPUT, SUBSCRIPTION_INPUT
 
 __all__ = ["DataRouterEnvelope", "PublishResource", "api", "error_body"]
 
@@ -96,7 +97,8 @@ _LOCATION = {"Location": ({"type": "string"}, True)}
 
 
 def _body(kind: str) -> RequestBody:
-    return RequestBody({"type": "object"}, media.request_types(kind), description=f"The {kind}, as JSON.")
+    schema = FEED_INPUT if kind == "feed" else SUBSCRIPTION_INPUT
+    return RequestBody(schema, media.request_types(kind), description=f"The {kind}, as JSON.")
 
 
 class TypedJSONRenderer(JSONRenderer):
