@@ -84,7 +84,7 @@ def wait_for(url: str, timeout: float = 60) -> None:
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="schemathesis-"))
     env = {
-        **os.environ, "MEDIA_ROOT": str(workdir / "media"), "PYTHONPATH": f"{ROOT / 'scripts'}{os.pathsep}{ROOT}", "LOG_LEVEL": "WARNING",
+        **os.environ, "MEDIA_ROOT": str(workdir / "media"), "PYTHONPATH": f"{ROOT / 'scripts'}{os.pathsep}{ROOT}", "LOG_LEVEL": "ERROR",
         "SCHEMATHESIS_HOOKS": "schemathesis_hooks",
     }
     server_url = os.environ.get("DATABASE_URL", "")
