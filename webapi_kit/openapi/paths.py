@@ -18,17 +18,16 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Union
 
 from webapi_kit.api import RootResource
-from webapi_kit.fields import File, FieldSpec
+from webapi_kit.fields import FieldSpec
 from webapi_kit.modelhandlers import ModelHandlers
 from webapi_kit.openapi.components import Components
-from webapi_kit.openapi.declare import Answer, Operation, Parameter, get_operation
+from webapi_kit.openapi.declare import Answer, Operation, get_operation
 from webapi_kit.openapi.envelopes import shape_for
 from webapi_kit.openapi.responses import error_response, error_statuses
-from webapi_kit.openapi.schemas import Schema, request_schema
-from webapi_kit.openapi.security import security_scheme
-from webapi_kit.pagination import MAX_START, Page
-from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser
-from webapi_kit.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly, IsStaff
+from webapi_kit.openapi.schemas import Schema
+from webapi_kit.openapi.requests import parameters, request_body
+from webapi_kit.openapi.security import operation_security
+from webapi_kit.pagination import Page
 from webapi_kit.responses import APIResponse
 
 if TYPE_CHECKING:
@@ -54,7 +53,6 @@ _ROOT: Schema = {
         },
     },
 }
-_NAMES = {"type": "string", "description": "Comma-separated names."}
 _ETAG = {"ETag": {"required": True, "schema": {"type": "string"}, "description": "The answer's version, for If-None-Match / If-Match."}}
 
 
@@ -109,15 +107,15 @@ def _operation(
     description = described.description or rest.strip()
     if description:
         op["description"] = description
-    op["parameters"] = _parameters(resource, kind, method, handler, spec, outcomes, described)
-    body = _request_body(resource, method, spec, described)
+    op["parameters"] = parameters(resource, kind, method, handler, spec, outcomes, described)
+    body = request_body(resource, method, spec, described)
     if body is not None:
         op["requestBody"] = body
     op["responses"] = {
         **_successes(resource, kind, method, handler, outcomes, described, components),
         **_errors(resource, method, components),
     }
-    security = _security(resource, method, components)
+    security = operation_security(resource, method, components.security_schemes)
     if security is not None:
         op["security"] = security
     return op
@@ -299,131 +297,3 @@ def _errors(resource: WebAPIResource, method: str, components: Components) -> di
         code = str(int(status)) if isinstance(status, HTTPStatus) else status
         answers[code] = components.response(f"{envelope}_{code}", error_response(resource, status, schema, types_of))
     return answers
-
-
-# ----------------------------------------------------------------------
-# What a request carries.
-
-def _parameters(
-    resource: WebAPIResource, kind: Kind, method: str, handler: Callable[..., Any],
-    spec: FieldSpec | None, outcomes: set[str], described: Operation,
-) -> list[dict[str, Any]]:
-    formats = sorted({row.renderer.format for row in resource.formats[kind].formats})
-    params: list[dict[str, Any]] = [
-        {"name": "api_format", "in": "query", "description": "The format of the answer, instead of Accept.",
-         "schema": {"type": "string", "enum": formats}},
-    ]
-    if outcomes & {"item", "page"}:
-        params += [
-            {"name": "expand", "in": "query", "description": "Related objects and child lists to embed.", "schema": _NAMES},
-            {"name": "only-fields", "in": "query", "description": "Only these fields of each object.", "schema": _NAMES},
-            {"name": "only-links", "in": "query", "description": "Only these links of each object.", "schema": _NAMES},
-        ]
-    if "page" in outcomes:
-        bound = {"type": "integer", "minimum": 0, "maximum": MAX_START}
-        params += [
-            {"name": "start", "in": "query", "description": "Index of the page's first object.", "schema": bound},
-            {"name": "max-results", "in": "query", "description": "Page length (capped by MAX_RESULTS_CAP).", "schema": bound},
-        ]
-        if getattr(handler, "__func__", handler) is ModelHandlers.get_list:
-            params.append({"name": "counts-only", "in": "query", "description": "1: answer only the count.",
-                           "schema": {"type": "string", "enum": ["0", "1", "true", "false"]}})
-    if method == "GET" and spec is not None:
-        for name, field in [*spec.required.items(), *spec.optional.items()]:
-            param: dict[str, Any] = {"name": name, "in": "query", "schema": request_schema(field)}
-            if field.description:
-                param["description"] = field.description
-            if name in spec.required:
-                param["required"] = True
-            params.append(param)
-    declared = [*_resource_parameters(resource), *described.parameters]
-    for extra in declared:
-        param = {"name": extra.name, "in": extra.location, "schema": extra.schema}
-        if extra.description:
-            param["description"] = extra.description
-        if extra.required:
-            param["required"] = True
-        params.append(param)
-    return params
-
-
-def _resource_parameters(resource: WebAPIResource) -> list[Parameter]:
-    declared = getattr(resource, "openapi_parameters", ())
-    return [p for p in declared if isinstance(p, Parameter)]
-
-
-def _request_body(
-    resource: WebAPIResource, method: str, spec: FieldSpec | None, described: Operation
-) -> dict[str, Any] | None:
-    if method == "GET":
-        return None
-    if described.request_body is not None:
-        declared = described.request_body
-        body: dict[str, Any] = {"required": declared.required,
-                                "content": {ct: {"schema": declared.schema} for ct in declared.content_types}}
-        if declared.description:
-            body["description"] = declared.description
-        return body
-    if spec is None and method == "DELETE":
-        return None
-    content: dict[str, Any] = {}
-    for parser in resource.parsers or ():
-        with_files = isinstance(parser, MultiPartParser)
-        if not isinstance(parser, (JSONParser, FormParser, MultiPartParser)):
-            continue
-        schema = _fields_object(spec, with_files=with_files)
-        if schema is None:
-            continue
-        for media_type in parser.media_types:
-            content.setdefault(media_type, {"schema": schema})
-    if not content:
-        return None
-    required = spec is not None and any(True for _ in spec.required)
-    return {"required": required, "content": content}
-
-
-def _fields_object(spec: FieldSpec | None, *, with_files: bool) -> Schema | None:
-    """The body object for the declared fields; ``None`` when they cannot travel this way (files)."""
-    if spec is None:
-        return {"type": "object", "description": "The handler reads the fields itself."}
-    properties: dict[str, Schema] = {}
-    required: list[str] = []
-    for name, field in [*spec.required.items(), *spec.optional.items()]:
-        if isinstance(field, File) and not with_files:
-            if name in spec.required:
-                return None  # a required file needs multipart
-            continue
-        properties[name] = request_schema(field)
-        if name in spec.required:
-            required.append(name)
-    schema: Schema = {"type": "object", "properties": properties}
-    if required:
-        schema["required"] = required
-    if not spec.allow_unknown:
-        schema["additionalProperties"] = False
-    return schema
-
-
-def _security(resource: WebAPIResource, method: str, components: Components) -> list[dict[str, list[str]]] | None:
-    requirements: list[dict[str, list[str]]] = []
-    for authenticator in resource._authenticators:
-        described = security_scheme(authenticator)
-        if described is None:
-            continue
-        name, scheme = described
-        components.security_schemes.setdefault(name, scheme)
-        requirements.append({name: []})
-    if not requirements:
-        return None
-    if _anonymous_allowed(resource, method):
-        requirements.append({})
-    return requirements
-
-
-def _anonymous_allowed(resource: WebAPIResource, method: str) -> bool:
-    for permission in resource._permissions:
-        if isinstance(permission, (IsAuthenticated, IsStaff)):
-            return False
-        if isinstance(permission, IsAuthenticatedOrReadOnly) and method not in ("GET", "HEAD", "OPTIONS"):
-            return False
-    return True

@@ -8,13 +8,17 @@ and is left out of the document without one.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.conf import settings
 
 from webapi_kit.authentication import BasicAuthentication, KeyAuthentication, SessionAuthentication
+from webapi_kit.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly, IsStaff
 
-__all__ = ["DescribedAuthentication", "security_scheme"]
+if TYPE_CHECKING:
+    from webapi_kit.resource import WebAPIResource
+
+__all__ = ["DescribedAuthentication", "operation_security", "security_scheme"]
 
 
 @runtime_checkable
@@ -51,3 +55,32 @@ def security_scheme(authenticator: Any) -> tuple[str, dict[str, Any]] | None:
             "description": f"An API key, sent as `Authorization: {scheme} <key>`.",
         }
     return None
+
+
+def operation_security(
+    resource: WebAPIResource, method: str, schemes: dict[str, dict[str, Any]]
+) -> list[dict[str, list[str]]] | None:
+    """An operation's ``security``: its authenticators' schemes (added to ``schemes``), and ``{}``
+    when anonymous callers may pass; ``None`` when none can be described."""
+    requirements: list[dict[str, list[str]]] = []
+    for authenticator in resource._authenticators:
+        described = security_scheme(authenticator)
+        if described is None:
+            continue
+        name, scheme = described
+        schemes.setdefault(name, scheme)
+        requirements.append({name: []})
+    if not requirements:
+        return None
+    if _anonymous_allowed(resource, method):
+        requirements.append({})
+    return requirements
+
+
+def _anonymous_allowed(resource: WebAPIResource, method: str) -> bool:
+    for permission in resource._permissions:
+        if isinstance(permission, (IsAuthenticated, IsStaff)):
+            return False
+        if isinstance(permission, IsAuthenticatedOrReadOnly) and method not in ("GET", "HEAD", "OPTIONS"):
+            return False
+    return True
