@@ -44,21 +44,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _on_server(url: str, database: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + database))
+
+
 def postgres_database(url: str) -> tuple[str, str]:
-    """A new database on the server of ``url``: (its URL, its name)."""
+    """A new database on the server of ``url`` (whatever database it names): (its URL, its name)."""
     import psycopg
 
     name = f"schemathesis_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(_on_server(url, "postgres"), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name)), name
+    return _on_server(url, name), name
 
 
 def drop_postgres_database(url: str, name: str) -> None:
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(_on_server(url, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
