@@ -94,8 +94,9 @@ def test_datarouter_in_the_api_tree(client: Client) -> None:
     api.call("GET", "/datarouter/feeds/{feed_id}/logs/", f"/datarouter/feeds/{feed_id}/logs/", expect=200)
     api.call("GET", "/datarouter/feeds/{feed_id}/", "/datarouter/feeds/999999/", expect=404)
     api.call("POST", "/datarouter/feeds/", expect=400, data={}, content_type="application/json")
+    api.call("POST", "/datarouter/feeds/", expect=405, data={"_method": "PUT"})  # no PUT on the list
     api.call("DELETE", "/datarouter/feeds/{feed_id}/", f"/datarouter/feeds/{feed_id}/", expect=204)
-    assert api.checked == 12
+    assert api.checked == 13
 
 
 def _upload() -> Any:

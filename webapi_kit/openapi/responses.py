@@ -26,6 +26,7 @@ ERRORS_BY_STATUS: dict[HTTPStatus | str, tuple[e.WebAPIError, ...]] = {
     HTTPStatus.UNAUTHORIZED: (e.NotLoggedIn(), e.LoginFailed()),
     HTTPStatus.FORBIDDEN: (e.PermissionDenied(),),
     HTTPStatus.NOT_FOUND: (e.DoesNotExist(),),
+    HTTPStatus.METHOD_NOT_ALLOWED: (e.MethodNotAllowed(("GET", "HEAD", "OPTIONS")),),
     HTTPStatus.NOT_ACCEPTABLE: (e.NotAcceptable(),),
     HTTPStatus.CONFLICT: (e.Conflict(),),
     HTTPStatus.LENGTH_REQUIRED: (e.LengthRequired(),),
@@ -42,6 +43,7 @@ _WHEN: dict[HTTPStatus | str, str] = {
     HTTPStatus.UNAUTHORIZED: "No credentials, or wrong ones; WWW-Authenticate says how to log in",
     HTTPStatus.FORBIDDEN: "The caller may not do this",
     HTTPStatus.NOT_FOUND: "No such object (or one the caller may not see)",
+    HTTPStatus.METHOD_NOT_ALLOWED: "The method (or a POST's _method override) is not allowed here; Allow lists those that are",
     HTTPStatus.NOT_ACCEPTABLE: "Accept rules out every type offered",
     HTTPStatus.CONFLICT: "An object with these values already exists, or its state forbids the change",
     HTTPStatus.LENGTH_REQUIRED: "The body has no length the server can read to",
@@ -67,6 +69,8 @@ def error_statuses(resource: WebAPIResource, method: str) -> list[HTTPStatus | s
     statuses: list[HTTPStatus | str] = [
         HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND,
     ]
+    if method == "POST":
+        statuses.append(HTTPStatus.METHOD_NOT_ALLOWED)  # _method=PUT|DELETE in the body, where that is not allowed
     if resource.api.strict_accept:
         statuses.append(HTTPStatus.NOT_ACCEPTABLE)
     if method != "GET":
@@ -83,6 +87,8 @@ def _headers(status: HTTPStatus | str) -> dict[str, Any]:
     if status == HTTPStatus.UNAUTHORIZED:
         return {"WWW-Authenticate": {"required": True, "schema": {"type": "string"},
                                      "description": "The challenge: how to authenticate."}}
+    if status == HTTPStatus.METHOD_NOT_ALLOWED:
+        return {"Allow": {"required": True, "schema": {"type": "string"}, "description": "The methods allowed here."}}
     if status in (HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.SERVICE_UNAVAILABLE):
         headers = {"Retry-After": {"schema": {"type": "string"}, "description": "Seconds to wait before trying again."}}
         if status == HTTPStatus.TOO_MANY_REQUESTS:
