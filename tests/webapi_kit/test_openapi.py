@@ -76,7 +76,11 @@ def test_every_path_of_the_tree_with_its_methods(library: dict[str, Any]) -> Non
 
 def test_list_query_parameters(library: dict[str, Any]) -> None:
     params = {p["name"]: p for p in library["paths"]["/authors/"]["get"]["parameters"]}
-    assert list(params) == ["api_format", "expand", "only-fields", "only-links", "start", "max-results", "counts-only"]
+    assert list(params) == [
+        "api_format", "expand", "only-fields", "only-links", "start", "max-results", "counts-only",
+        "If-None-Match", "If-Modified-Since",
+    ]
+    assert params["If-None-Match"]["in"] == "header"
     assert params["api_format"]["schema"] == {"type": "string", "enum": ["json", "xml"]}
     assert params["start"]["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**62}
 
@@ -111,6 +115,8 @@ def test_responses_in_the_envelope_with_vendor_types(library: dict[str, Any]) ->
     assert schema["required"] == ["stat", "authors", "links", "total_results"]
     assert page["headers"]["ETag"]["required"] is True
     assert "304" in library["paths"]["/authors/"]["get"]["responses"]
+    put = {p["name"] for p in library["paths"]["/authors/{author_id}/"]["put"]["parameters"]}
+    assert {"If-Match", "If-Unmodified-Since"} <= put
     assert library["paths"]["/authors/{author_id}/"]["delete"]["responses"]["204"] == {"description": "Done; no body."}
 
 

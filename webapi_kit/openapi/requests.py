@@ -18,9 +18,10 @@ from webapi_kit.openapi.declare import Operation, Parameter
 from webapi_kit.openapi.schemas import Schema, request_schema
 from webapi_kit.pagination import MAX_START
 from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser
+from webapi_kit.resource import WebAPIResource
 
 if TYPE_CHECKING:
-    from webapi_kit.resource import Kind, WebAPIResource
+    from webapi_kit.resource import Kind
 
 __all__ = ["parameters", "request_body"]
 
@@ -59,6 +60,7 @@ def parameters(
             if name in spec.required:
                 param["required"] = True
             params.append(param)
+    params += _conditional_headers(resource, method)
     declared = [*_resource_parameters(resource), *described.parameters]
     for extra in declared:
         param = {"name": extra.name, "in": extra.location, "schema": extra.schema}
@@ -68,6 +70,33 @@ def parameters(
             param["required"] = True
         params.append(param)
     return params
+
+
+def _conditional_headers(resource: WebAPIResource, method: str) -> list[dict[str, Any]]:
+    """``If-None-Match`` / ``If-Modified-Since`` on reads; ``If-Match`` / ``If-Unmodified-Since``
+    on changes where there is a stored object to compare with."""
+    text = {"type": "string"}
+    if method == "GET":
+        return [
+            {"name": "If-None-Match", "in": "header", "schema": text, "description": "ETags the client has: 304 if current."},
+            {"name": "If-Modified-Since", "in": "header", "schema": text,
+             "description": "An HTTP date: 304 if not changed since (ignored with If-None-Match)."},
+        ]
+    if method in ("PUT", "DELETE") and _has_objects(resource):
+        return [
+            {"name": "If-Match", "in": "header", "schema": text, "description": "Change only this version (else 412)."},
+            {"name": "If-Unmodified-Since", "in": "header", "schema": text,
+             "description": "An HTTP date: change only if not changed since (else 412)."},
+        ]
+    return []
+
+
+def _has_objects(resource: WebAPIResource) -> bool:
+    """Whether the resource looks objects up (the preconditions compare with one)."""
+    cls = type(resource)
+    return resource.model is not None or any(
+        getattr(cls, hook) is not getattr(WebAPIResource, hook) for hook in ("get_queryset", "get_object")
+    )
 
 
 def _resource_parameters(resource: WebAPIResource) -> list[Parameter]:
