@@ -135,7 +135,8 @@ def main() -> int:
                 "--workers", "1", "--seed", os.environ.get("SCHEMATHESIS_SEED", "1"),
                 "--suppress-health-check", "all", "--request-timeout", "30", *headers,
             ]
-            if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
+            # Run in the temporary directory: schemathesis keeps its cache in the working directory.
+            if subprocess.run(command, cwd=workdir, env=env).returncode != 0:
                 failed = True
     finally:
         if server is not None:
