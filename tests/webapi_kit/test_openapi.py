@@ -15,7 +15,8 @@ from tests.testapp.echo_urls import UploadResource
 from webapi_kit.api import API
 from webapi_kit.envelopes import Envelope, StatEnvelope
 from webapi_kit.errors import WebAPIError
-from webapi_kit.openapi import Answer, EnvelopeShape, describe, openapi, openapi_json
+from webapi_kit.fields import Int
+from webapi_kit.openapi import Answer, EnvelopeShape, Parameter, describe, openapi, openapi_json
 from webapi_kit.openapi.schemas import Schema
 from webapi_kit.resource import WebAPIResource
 from webapi_kit.responses import APIResponse
@@ -236,3 +237,30 @@ def test_the_core_never_imports_the_openapi_package() -> None:
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
     )
     assert result.stdout.strip() == "[]"
+
+
+class _ShelfResource(WebAPIResource):
+    """Shelves of the library."""
+
+    name = "shelf"
+    singleton = True
+    fields = {"count": Int("Books on it.")}
+    openapi_tags = ("furniture",)
+    openapi_examples = ({"count": 3},)
+    openapi_parameters = (Parameter("X-Branch", "header", {"type": "string"}, "Which branch.", required=True),)
+
+    def get(self, request: Any, data: Any, **kwargs: str) -> Any:
+        return None
+
+
+def test_tags_examples_and_parameters_through_the_declarations() -> None:
+    document = openapi(API([_ShelfResource()], root=False))
+    validate(document)
+    get = document["paths"]["/shelf/"]["get"]
+    assert get["tags"] == ["furniture"]
+    assert {"name": "X-Branch", "in": "header", "schema": {"type": "string"}, "description": "Which branch.",
+            "required": True} in get["parameters"]
+    shelf = document["components"]["schemas"]["shelf"]
+    assert shelf["examples"] == [{"count": 3}]
+    assert shelf["description"] == "Shelves of the library."
+    assert shelf["properties"]["count"] == {"type": ["integer", "null"], "description": "Books on it."}
