@@ -56,6 +56,8 @@ class RootResource(WebAPIResource):
                 continue
             key = resource.name if resource.singleton else resource.name_plural
             links[key] = {"method": "GET", "href": base + resource.list_template.expand({})}
+        for rel, path in self.api.root_links.items():
+            links[rel] = {"method": "GET", "href": base + path}
         return APIResponse({"links": links, "uri_templates": self.api.uri_templates(base)})
 
 
@@ -109,6 +111,10 @@ class API:
         self.throttle_classes = throttle_classes
         self.strict_accept = strict_accept
         self.root: RootResource | None = RootResource() if root else None
+        #: More links for the root's ``links``: rel → path relative to the
+        #: API's root, for what a site serves beside the resources under the
+        #: same prefix (its OpenAPI document, say).
+        self.root_links: dict[str, str] = {}
 
         if self.root is not None:
             self.root._assemble(self, None, UriTemplate(""))
