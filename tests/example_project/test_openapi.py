@@ -61,10 +61,12 @@ def test_security_schemes_of_the_api_tree(client: Client) -> None:
         "description": "The owner the requests belong to (a label, not a secret).",
     }
     assert schemes["applicationKey"]["name"] == "Authorization"
-    assert doc["paths"]["/retry/requests/"]["get"]["security"] == [{"ownerId": []}]
-    # Queues: a key, or no key at all for a public queue's messages.
+    # Django users (a browser's session, HTTP Basic, an API token), or the service's own header.
+    users = [{"session": []}, {"basic": []}, {"tokenKey": []}]
+    assert doc["paths"]["/retry/requests/"]["get"]["security"] == [*users, {"ownerId": []}]
+    # Queues: a key or a user, or no key at all for a public queue's messages.
     messages = doc["paths"]["/queuey/applications/{application_name}/queues/{queue_name}/messages/"]["get"]
-    assert messages["security"] == [{"applicationKey": []}, {}]
+    assert messages["security"] == [{"applicationKey": []}, *users, {}]
 
 
 def test_native_surfaces_in_their_own_wire_formats(client: Client) -> None:

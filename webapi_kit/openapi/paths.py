@@ -283,7 +283,8 @@ def _page_links() -> Schema:
 
 
 def _content_types(resource: WebAPIResource, kind: str) -> list[str]:
-    return list(dict.fromkeys(row.content_type for row in resource.formats[kind].formats))
+    """The data formats' media types (pages for people, such as the browsable HTML, are not described)."""
+    return list(dict.fromkeys(row.content_type for row in resource.formats[kind].formats if not row.renderer.presents))
 
 
 def _errors(resource: WebAPIResource, method: str, components: Components) -> dict[str, Any]:

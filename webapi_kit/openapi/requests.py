@@ -32,7 +32,8 @@ def parameters(
     resource: WebAPIResource, kind: Kind, method: str, handler: Callable[..., Any],
     spec: FieldSpec | None, outcomes: set[str], described: Operation,
 ) -> list[dict[str, Any]]:
-    formats = sorted({row.renderer.format for row in resource.formats[kind].formats})
+    # As in paths: the data formats only.
+    formats = sorted({row.renderer.format for row in resource.formats[kind].formats if not row.renderer.presents})
     params: list[dict[str, Any]] = [
         {"name": "api_format", "in": "query", "description": "The format of the answer, instead of Accept.",
          "schema": {"type": "string", "enum": formats}},
