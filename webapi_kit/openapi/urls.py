@@ -39,7 +39,7 @@ def openapi_urls(
     ``more_schemas`` adds other documents to the docs page's list, as
     ``(name, absolute path)`` pairs (another API of the same site, say).
     """
-    patterns = [path(SCHEMA_PATH, schema_view(api, title=title, version=version, description=description),
+    patterns = [path(SCHEMA_PATH, api.own_view(schema_view(api, title=title, version=version, description=description)),
                      name="webapi-openapi")]
     api.root_links["openapi"] = SCHEMA_PATH
     if not docs:
@@ -51,9 +51,9 @@ def openapi_urls(
         return [(title, own), *more_schemas]
 
     patterns += [
-        path("docs/", swagger_view(title, urls), name="webapi-docs"),
-        path("docs/redoc/", redoc_view(title, urls), name="webapi-docs-redoc"),
-        path("docs/assets/<str:name>", asset_view, name="webapi-docs-asset"),
+        path("docs/", api.own_view(swagger_view(title, urls)), name="webapi-docs"),
+        path("docs/redoc/", api.own_view(redoc_view(title, urls)), name="webapi-docs-redoc"),
+        path("docs/assets/<str:name>", api.own_view(asset_view), name="webapi-docs-asset"),
     ]
     api.root_links["docs"] = "docs/"
     return patterns
