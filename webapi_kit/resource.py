@@ -336,14 +336,15 @@ class WebAPIResource(Serialization, ModelHandlers):
     def dispatch(self, request: HttpRequest, kind: Kind, kwargs: dict[str, str]) -> HttpResponse:
         """Answer one request; the pipeline described in the module docstring."""
         table = self.formats[kind]
+        accept = request.META.get("HTTP_ACCEPT")
         try:
-            fmt = table.select(request.META.get("HTTP_ACCEPT"), query_params(request).get("api_format"))
+            fmt = table.select(accept, query_params(request).get("api_format"))
         except NotAcceptable as error:
             if self.api.strict_accept:
                 return self.error_response(request, error, table.default)
             fmt = table.default
-        except WebAPIError as error:
-            return self.error_response(request, error, table.default)
+        except WebAPIError as error:  # a bad ?api_format=
+            return self.error_response(request, error, _error_format(table, accept))
         if fmt.renderer.presents:
             return self._present(request, kind, kwargs, fmt)
         try:
@@ -736,10 +737,11 @@ class WebAPIResource(Serialization, ModelHandlers):
         build links from, which a refused one may not be).
         """
         table = self.formats["error"]
+        accept = request.META.get("HTTP_ACCEPT")
         try:
-            fmt = table.select(request.META.get("HTTP_ACCEPT"), query_params(request).get("api_format"))
+            fmt = table.select(accept, query_params(request).get("api_format"))
         except WebAPIError:
-            fmt = table.default
+            fmt = _error_format(table, accept)
         if fmt.renderer.presents:
             if page:
                 return cast(PageRenderer, fmt.renderer).present(
@@ -794,6 +796,15 @@ _SERIALIZATION_HOOKS = (
     "serialize_object", "serialize_list", "get_href", "get_url_kwargs",
     "get_list", "read_list", "build_response", "page_response",
 )
+
+
+def _error_format(table: FormatTable, accept: str | None) -> Format:
+    """An error's format where ``?api_format=`` is bad: the data format ``Accept`` asks for, else the default."""
+    try:
+        fmt = table.select(accept, None)
+    except WebAPIError:
+        return table.default
+    return table.default if fmt.renderer.presents else fmt
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:

@@ -77,3 +77,27 @@ def test_views_mounted_as_the_apis_own_answer_in_its_format() -> None:
     assert resource_for_path(request) is api.root
     response = bad_request(request, ValueError())
     assert (response.status_code, json.loads(response.content)["err"]["code"]) == (400, 126)
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("application/xml", "application/vnd.example.org.error+xml"),
+        ("application/json", "application/vnd.example.org.error+json"),
+        (None, "application/vnd.example.org.error+json"),
+        # A browser's Accept: the error is data, not a page, when the format asked for is bad.
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/vnd.example.org.error+json"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/", "/api/authors/", "/api/no/such/thing/"])
+def test_a_bad_api_format_is_refused_in_the_format_accept_asks_for(
+    client: Client, path: str, accept: str | None, content_type: str
+) -> None:
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = client.get(f"{path}?api_format=yaml", **headers)
+    assert response["Content-Type"] == content_type
+    if path.endswith("thing/"):
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 400
+        assert b"api_format" in response.content

@@ -210,8 +210,10 @@ def _successes(
         answers.update(_payloads(resource, kind, described, shape.payload, types_of))
     if "empty" in outcomes:
         answers["204"] = {"description": "Done; no body."}
-    if method == "GET" and any(status == "200" for status in answers):
-        answers["200"].setdefault("headers", {}).update(_ETAG)
+    # Every 200 to a GET carries an ETag and may be a 304 (an undescribed payload's too).
+    if method == "GET" and ("200" in answers or "2XX" in answers):
+        if "200" in answers:
+            answers["200"].setdefault("headers", {}).update(_ETAG)
         answers["304"] = {"description": "Not modified: the If-None-Match / If-Modified-Since version is current.",
                           "headers": {"ETag": _ETAG["ETag"]}}
     return answers
