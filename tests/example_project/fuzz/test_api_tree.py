@@ -1,0 +1,215 @@
+"""The /api/ tree: every resource found from the root, fuzzed as Bob.
+
+The endpoints are not listed here: they are read from the root's
+``uri_templates`` (and its links are walked), so a resource added to the
+tree is fuzzed without touching this file. Ids are Bob's, Alice's or junk.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from . import bodies, formats
+from .conftest import examples
+from .delivery import Recorder, check_publications, check_retry_requests
+from .harness import Answer, Call, Fuzzer, fail
+from .strategies import FORM, JSON, METHODS, content_type_for, encode, header_junk, mutated, path_id
+from .strategies import call as make_call
+from .world import ALICE_PRIVATE, World, alice_rows
+
+_VARIABLE = re.compile(r"\{([^}]+)\}")
+
+
+def api_fuzzer(world: World) -> Fuzzer:
+    return Fuzzer("api", error_format=formats.api_tree, secrets=world.secrets, private=ALICE_PRIVATE,
+                  others_rows=alice_rows)
+
+
+def _get(fuzzer: Fuzzer, path: str, auth: dict[str, str]) -> Answer:
+    return fuzzer.send(Call("GET", path, environ={**auth, "HTTP_ACCEPT": "application/json"}))
+
+
+def templates(fuzzer: Fuzzer, world: World) -> list[tuple[str, str]]:
+    """(name, path template) of every resource the root announces."""
+    answer = _get(fuzzer, "/api/", world.bob_api_auth())
+    assert answer.status == HTTPStatus.OK, answer.describe()
+    return sorted((name, urlsplit(url).path) for name, url in json.loads(answer.content)["uri_templates"].items())
+
+
+def _hrefs(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        found = [value["href"]] if isinstance(value.get("href"), str) and value.get("method") == "GET" else []
+        return found + [href for item in value.values() for href in _hrefs(item)]
+    if isinstance(value, list):
+        return [href for item in value for href in _hrefs(item)]
+    return []
+
+
+def walk(fuzzer: Fuzzer, world: World, limit: int = 120) -> list[str]:
+    """Every path reachable by GET links from /api/ as Bob; each must answer 200."""
+    seen: list[str] = []
+    queue = ["/api/"]
+    while queue and len(seen) < limit:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.append(path)
+        answer = _get(fuzzer, path, world.bob_api_auth())
+        if answer.status != HTTPStatus.OK:
+            fail(answer, "a link from the root does not answer 200")
+        for href in _hrefs(json.loads(answer.content)):
+            parts = urlsplit(href)
+            if parts.path.startswith("/api/") and parts.path not in seen:
+                queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return seen
+
+
+def test_every_link_from_the_root_answers(world: World) -> None:
+    fuzzer = api_fuzzer(world)
+    names = {name for name, _ in templates(fuzzer, world)}
+    seen = walk(fuzzer, world)
+    # Bob has data on every service, so every list resource is reached by links.
+    reached = {path for path in seen}
+    for name, template in templates(fuzzer, world):
+        if "{" not in template:
+            assert template in reached, (name, template)
+    assert len(names) >= 19 and len(seen) > len(names)
+
+
+# ----------------------------------------------------------------------
+# Bodies and credentials per resource.
+
+
+@st.composite
+def _upload(draw: st.DrawFn) -> tuple[bytes, str, dict[str, Any]]:
+    fields: dict[str, Any] = {
+        "file_id": draw(st.one_of(st.sampled_from(["f1", "a/b", "", "é", "x" * 300, "bob-file"]), bodies.text())),
+        "meta": draw(st.sampled_from(bodies.META_VALUES)),
+    }
+    content = draw(st.binary(max_size=64))
+    content_type = draw(st.sampled_from(["text/plain", "application/octet-stream", "text/plain; charset=é", "x", "a/b\x01"]))
+    fields["file"] = SimpleUploadedFile("f.bin", content, content_type=content_type)
+    for name in draw(st.lists(st.sampled_from(["file_id", "meta", "file"]), max_size=1)):
+        del fields[name]
+    for name, value in list(fields.items()):
+        if isinstance(value, str):
+            fields[name] = value.encode("utf-8", "surrogatepass")
+    note = {"meta": fields.get("meta", b"").decode("latin-1"), "content_type": content_type.encode().decode("latin-1"),
+            "body": content}
+    return encode_multipart(BOUNDARY, fields), MULTIPART_CONTENT, note
+
+
+@st.composite
+def api_body(draw: st.DrawFn, name: str, world: World) -> tuple[bytes, str | None, dict[str, Any]]:
+    if name.startswith("datarouter_file") and draw(st.integers(min_value=0, max_value=3)):
+        return draw(_upload())
+    if name.startswith("retry_request"):
+        plausible = bodies.retry_submission(world.target)
+    elif name.startswith("queuey_queue"):
+        plausible = bodies.queuey_queue(native=False)
+    elif name.startswith("queuey_message"):
+        plausible = bodies.queuey_message()
+    elif name.startswith("datarouter_feed"):
+        plausible = bodies.datarouter_feed()
+    elif name.startswith("datarouter_subscription"):
+        plausible = bodies.datarouter_subscription(world.target)
+    else:
+        plausible = st.fixed_dictionaries({}, optional={"name": bodies.text(), "id": st.integers()})
+    natural = draw(st.sampled_from([JSON, JSON, FORM, MULTIPART_CONTENT]))
+    data, _ = encode(draw, draw(mutated(plausible)), natural)
+    return data, content_type_for(draw, natural if data else ""), {}
+
+
+@st.composite
+def api_auth(draw: st.DrawFn, name: str, world: World) -> dict[str, str]:
+    auth = world.bob_api_auth()
+    choice = draw(st.integers(min_value=0, max_value=9))
+    if name.startswith("datarouter_file") and choice < 6:
+        auth["HTTP_AUTHORIZATION"] = world.bob_basic
+    elif choice == 7:
+        return {}
+    elif choice >= 8:
+        auth[draw(st.sampled_from(sorted(auth)))] = draw(st.one_of(header_junk, st.sampled_from(
+            ["Application nope", "Application ", "Basic", "Basic !!!", "Bearer x"])))
+    return auth
+
+
+def _path(draw: st.DrawFn, template: str, world: World) -> str:
+    return _VARIABLE.sub(lambda match: draw(path_id(world.ids.get(match.group(1), []))), template)
+
+
+# ----------------------------------------------------------------------
+# Read-backs.
+
+
+def self_href(answer: Answer) -> str | None:
+    if formats._is_xml(answer.content_type):
+        href = etree.fromstring(answer.content).findtext("*/links/self/href")
+        return href
+    data = json.loads(answer.content)
+    for value in data.values():
+        if isinstance(value, dict) and isinstance(value.get("links"), dict) and "self" in value["links"]:
+            return str(value["links"]["self"]["href"])
+    return None
+
+
+def _item(content: bytes) -> dict[str, Any]:
+    data = json.loads(content)
+    return next(value for value in data.values() if isinstance(value, dict) and "links" in value)
+
+
+def read_back(fuzzer: Fuzzer, answer: Answer, auth: dict[str, str]) -> None:
+    """An accepted write is there to read; a deletion is gone."""
+    call = answer.call
+    if call.method == "DELETE" and answer.status == HTTPStatus.NO_CONTENT:
+        back = fuzzer.send(Call("GET", call.path, environ={**auth, "HTTP_ACCEPT": "application/json"}))
+        if back.status != HTTPStatus.NOT_FOUND:
+            fail(answer, f"deleted, yet a GET answers {back.status}")
+        return
+    if call.method not in ("POST", "PUT", "DELETE") or answer.status == HTTPStatus.NO_CONTENT:
+        return
+    href = self_href(answer)
+    if href is None:
+        fail(answer, "an accepted write names no self link")
+    back = fuzzer.send(Call("GET", urlsplit(href).path, environ={**auth, "HTTP_ACCEPT": "application/json"}))
+    if back.status != HTTPStatus.OK:
+        fail(answer, f"accepted, yet its self link answers {back.status}:\n{back.describe()}")
+    if formats._is_xml(answer.content_type) or any(option in call.query for option in ("only-", "expand")):
+        return
+    written, read = _item(answer.content), _item(back.content)
+    for key, value in written.items():
+        if key != "links" and key in read and read[key] != value:
+            fail(answer, f"field {key!r} was answered as {value!r} but reads back as {read[key]!r}")
+
+
+@settings(max_examples=examples(4))
+@given(data=st.data())
+def test_api_tree(world: World, recorder: Recorder, data: st.DataObject) -> None:
+    fuzzer = api_fuzzer(world)
+    if "api" not in world.cache:
+        world.cache["api"] = templates(fuzzer, world)
+    name, template = data.draw(st.sampled_from(world.cache["api"]), label="resource")
+    _unused = name, template
+    method = data.draw(st.sampled_from(METHODS), label="method")
+    path = _path(data.draw, template, world)
+    body, content_type, note = data.draw(api_body(name, world)) if method not in ("GET", "HEAD") or \
+        data.draw(st.integers(min_value=0, max_value=5)) == 0 else (b"", None, {})
+    auth = data.draw(api_auth(name, world), label="auth")
+    call = data.draw(make_call(method, path, (body, content_type), auth))
+    with fuzzer.example():
+        answer = fuzzer.send(call)
+        if HTTPStatus.OK <= answer.status < HTTPStatus.MULTIPLE_CHOICES and call.method in ("POST", "PUT", "DELETE"):
+            read_back(fuzzer, answer, auth)
+            check_retry_requests(world, recorder, answer)
+            check_publications(world, recorder, answer, meta=note.get("meta"), content_type=note.get("content_type"),
+                               body=note.get("body"))
