@@ -23,7 +23,7 @@ from . import bodies, formats
 from .conftest import examples
 from .delivery import Recorder, check_publications, check_retry_requests
 from .harness import Answer, Call, Fuzzer, fail
-from .strategies import FORM, JSON, METHODS, content_type_for, encode, header_junk, mutated, path_id
+from .strategies import FORM, JSON, methods, content_type_for, encode, header_junk, mutated, path_id
 from .strategies import call as make_call
 from .world import ALICE_PRIVATE, World, alice_rows
 
@@ -200,7 +200,8 @@ def test_api_tree(world: World, recorder: Recorder, data: st.DataObject) -> None
         world.cache["api"] = templates(fuzzer, world)
     name, template = data.draw(st.sampled_from(world.cache["api"]), label="resource")
     _unused = name, template
-    method = data.draw(st.sampled_from(METHODS), label="method")
+    is_item = template.rstrip("/").endswith("}")
+    method = data.draw(methods(["GET", "PUT", "DELETE"] if is_item else ["GET", "POST", "POST"]), label="method")
     path = _path(data.draw, template, world)
     body, content_type, note = data.draw(api_body(name, world)) if method not in ("GET", "HEAD") or \
         data.draw(st.integers(min_value=0, max_value=5)) == 0 else (b"", None, {})

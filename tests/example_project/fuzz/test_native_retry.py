@@ -13,11 +13,12 @@ from . import bodies, formats
 from .conftest import examples
 from .delivery import Recorder, check_retry_requests
 from .harness import Answer, Call, Fuzzer, fail
-from .strategies import JSON, METHODS, content_type_for, encode, header_junk, mutated, path_id
+from .strategies import JSON, methods, content_type_for, encode, header_junk, mutated, path_id
 from .strategies import call as make_call
 from .world import ALICE_PRIVATE, BOB_OWNER, World, alice_rows
 
-PATHS = ["/retry/requests/", "/retry/requests/", "/retry/requests/{id}/", "/retry/health"]
+PATHS = {"/retry/requests/": ["GET", "POST", "POST"], "/retry/requests/{id}/": ["GET", "DELETE"],
+         "/retry/health": ["GET"]}
 
 
 def retry_fuzzer(world: World) -> Fuzzer:
@@ -53,9 +54,9 @@ def read_back(fuzzer: Fuzzer, answer: Answer) -> None:
 @given(data=st.data())
 def test_retry_native(world: World, recorder: Recorder, data: st.DataObject) -> None:
     fuzzer = retry_fuzzer(world)
-    template = data.draw(st.sampled_from(PATHS), label="path")
+    template = data.draw(st.sampled_from(["/retry/requests/", *PATHS]), label="path")
     path = template.replace("{id}", data.draw(path_id(world.ids["retry_request_id"])))
-    method = data.draw(st.sampled_from(["POST"] * len(METHODS) + METHODS), label="method")
+    method = data.draw(methods(PATHS[template]), label="method")
     body, content_type = b"", None
     if method != "GET" or data.draw(st.integers(min_value=0, max_value=5)) == 0:
         body, natural = encode(data.draw, data.draw(mutated(bodies.retry_submission(world.target))), "")
