@@ -22,12 +22,16 @@ from .world import World, build
 _HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
            HealthCheck.filter_too_much]
 # No "explain" phase: it reruns a failing example hundreds of times to annotate it.
-_PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink)
+# CI does not shrink either: a failure already shows its request and response,
+# and shrinking one can take minutes; the deep profile shrinks.
+_CI_PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target)
+_DEEP_PHASES = (*_CI_PHASES, Phase.shrink)
 
 settings.register_profile("ci", max_examples=int(os.environ.get("FUZZ_EXAMPLES", 150)), deadline=None,
-                          derandomize=True, database=None, suppress_health_check=_HEALTH, print_blob=True, phases=_PHASES)
+                          derandomize=True, database=None, suppress_health_check=_HEALTH, print_blob=True,
+                          phases=_CI_PHASES)
 settings.register_profile("deep", max_examples=int(os.environ.get("FUZZ_EXAMPLES", 3000)), deadline=None,
-                          derandomize=False, suppress_health_check=_HEALTH, print_blob=True, phases=_PHASES)
+                          derandomize=False, suppress_health_check=_HEALTH, print_blob=True, phases=_DEEP_PHASES)
 settings.load_profile(os.environ.get("FUZZ_PROFILE", "ci"))
 
 
