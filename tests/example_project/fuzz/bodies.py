@@ -12,10 +12,12 @@ from .strategies import SPECIAL_TEXTS
 
 _PRINTABLE = st.text(alphabet=string.ascii_letters + string.digits + " -_.:/;=\"'", max_size=20)
 _ODD_TEXT = st.sampled_from(SPECIAL_TEXTS)
+#: Lone surrogates: valid JSON (``"\ud800"``), yet no UTF-8 can hold them.
+_SURROGATES = st.sampled_from(["\ud800", "x\udfff", "\udbff\udbff"])
 
 
 def text(max_size: int = 20) -> st.SearchStrategy[str]:
-    return st.one_of(_PRINTABLE, _PRINTABLE, st.text(max_size=max_size), _ODD_TEXT)
+    return st.one_of(_PRINTABLE, _PRINTABLE, _PRINTABLE, st.text(max_size=max_size), _ODD_TEXT, _SURROGATES)
 
 
 # ----------------------------------------------------------------------
@@ -86,18 +88,19 @@ ADDRESSES = ["127.0.0.1", "10.0.0.0/8", "::1", "2001:db8::/32", "junk", "300.1.1
 
 
 def datarouter_feed() -> st.SearchStrategy[dict[str, Any]]:
-    endpoint = st.fixed_dictionaries({"id": st.sampled_from(["bobpub", "pub2", "", "x" * 70]),
-                                      "password": st.sampled_from(["pw-1", "", "p" * 120])})
+    endpoint = st.fixed_dictionaries({"id": st.sampled_from(["bobpub", "bobpub", "pub2", "", "x" * 70]),
+                                      "password": st.sampled_from(["pw-1", "pw-1", "", "p" * 120])})
     authorization = st.fixed_dictionaries({
         "classification": st.sampled_from(["unclassified", "", "c" * 40]),
         "endpoint_addrs": st.lists(st.sampled_from(ADDRESSES), max_size=2),
-        "endpoint_ids": st.lists(endpoint, max_size=2),
+        "endpoint_ids": st.lists(endpoint, min_size=1, max_size=2),
     })
     return st.fixed_dictionaries(
-        {"name": st.one_of(st.sampled_from(["newfeed", "bobfeed", "alicefeed", "n" * 21, ""]), text()),
+        {"name": st.one_of(st.sampled_from(["newfeed", "newfeed", "bobfeed", "alicefeed", "n" * 21, ""]), text()),
          "version": st.sampled_from(["v1", "v2", "", "v" * 21]),
+         "description": text(), "business_description": text(),
          "authorization": authorization},
-        optional={"description": text(), "business_description": text(), "suspend": st.booleans(),
+        optional={"suspend": st.booleans(),
                   "group_id": st.one_of(st.integers(min_value=-5, max_value=5), st.sampled_from([2**63, -(2**63) - 1])),
                   "changeowner": st.booleans()},
     )

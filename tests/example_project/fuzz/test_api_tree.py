@@ -223,9 +223,26 @@ def test_api_tree(world: World, recorder: Recorder, name: str, template: str, da
                                body=note.get("body"))
 
 
+#: One value that no careful client sends, for one field of an otherwise good body.
+NASTY = st.sampled_from(["\ud800", "x\udfff", "", " ", "\x00", "a\r\nb", "\x1b", "é" * 300, 2**63, -(2**63) - 1,
+                         10**30, 1e308, -1, 0, 1.5, None, True, [], {}, [[]], {"a": {}}])
+
+
+def _paths(value: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if not isinstance(value, dict):
+        return []
+    return [path for key, item in value.items() for path in [(*prefix, key), *_paths(item, (*prefix, key))]]
+
+
+def _replaced(value: dict[str, Any], path: tuple[str, ...], new: Any) -> dict[str, Any]:
+    copy = dict(value)
+    copy[path[0]] = new if len(path) == 1 else _replaced(copy[path[0]], path[1:], new)
+    return copy
+
+
 @st.composite
-def _plausible_write(draw: st.DrawFn, name: str, world: World) -> tuple[bytes, str | None, dict[str, Any]]:
-    """A body the resource would take as it is, unmutated."""
+def _plausible_write(draw: st.DrawFn, name: str, world: World, nasty: bool) -> tuple[bytes, str | None, dict[str, Any]]:
+    """A body the resource would take as it is, or with one field (at any depth) set to a nasty value."""
     if name.startswith("datarouter_file"):
         return draw(_upload())
     plausible = {
@@ -235,28 +252,37 @@ def _plausible_write(draw: st.DrawFn, name: str, world: World) -> tuple[bytes, s
         "datarouter_feed": bodies.datarouter_feed(),
         "datarouter_subscription": bodies.datarouter_subscription(world.target),
     }
-    strategy = next((value for key, value in plausible.items() if name.startswith(key)), st.just({}))
-    return json.dumps(draw(strategy)).encode(), JSON, {}
+    value = draw(next((value for key, value in plausible.items() if name.startswith(key)), st.just({})))
+    paths = _paths(value)
+    if nasty and paths:
+        value = _replaced(value, draw(st.sampled_from(paths), label="field"), draw(NASTY, label="nasty value"))
+    return json.dumps(value, ensure_ascii=draw(st.booleans())).encode("utf-8", "surrogatepass"), JSON, {}
 
 
 @pytest.mark.parametrize(("name", "template"), TEMPLATES, ids=[name for name, _ in TEMPLATES])
-@settings(max_examples=examples(0.1))
+@settings(max_examples=examples(0.4))
 @given(data=st.data())
-def test_query_options_are_judged_before_any_write(
-    world: World, recorder: Recorder, name: str, template: str, data: st.DataObject
-) -> None:
-    """A write with one bad dialect option is refused whole, or done whole: never half (a 5xx after storing)."""
+def test_plausible_writes(world: World, recorder: Recorder, name: str, template: str, data: st.DataObject) -> None:
+    """Bob's good write with one thing wrong: a junk dialect option, or one nasty field.
+
+    It is refused whole (nothing stored), or done whole: never a 5xx, and
+    never half done (stored, then a failure).
+    """
     fuzzer = api_fuzzer(world)
     is_item = template.rstrip("/").endswith("}")
-    method = data.draw(st.sampled_from(["PUT", "DELETE"] if is_item else ["POST"]), label="method")
+    method = data.draw(st.sampled_from(["PUT", "PUT", "DELETE"] if is_item else ["POST"]), label="method")
     auth = world.bob_api_auth()
     if name.startswith("datarouter_file"):
         auth["HTTP_AUTHORIZATION"] = world.bob_basic
-    key = data.draw(st.sampled_from(DIALECT_KEYS), label="option")
-    value = data.draw(st.one_of(st.sampled_from(QUERY_VALUES), st.text(max_size=8)), label="value")
-    body, content_type, note = data.draw(_plausible_write(name, world)) if method != "DELETE" else (b"", None, {})
-    call = Call(method, _path(data.draw, template, world), f"{key}={quote(value.encode('utf-8', 'surrogatepass'))}",
-                body, content_type, {**auth, "HTTP_ACCEPT": data.draw(st.sampled_from(["application/json", "application/xml"]))})
+    query = ""
+    if data.draw(st.booleans(), label="junk option"):
+        key = data.draw(st.sampled_from(DIALECT_KEYS), label="option")
+        value = data.draw(st.one_of(st.sampled_from(QUERY_VALUES), st.text(max_size=8)), label="value")
+        query = f"{key}={quote(value.encode('utf-8', 'surrogatepass'))}"
+    body, content_type, note = (b"", None, {}) if method == "DELETE" else \
+        data.draw(_plausible_write(name, world, nasty=not query))
+    accept = data.draw(st.sampled_from(["application/json", "application/xml"]))
+    call = Call(method, _path(data.draw, template, world), query, body, content_type, {**auth, "HTTP_ACCEPT": accept})
     with fuzzer.example():
         answer = fuzzer.send(call)
         if HTTPStatus.OK <= answer.status < HTTPStatus.MULTIPLE_CHOICES:
