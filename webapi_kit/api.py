@@ -16,7 +16,7 @@ authentication, permissions and throttles.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +27,7 @@ from django.utils.encoding import iri_to_uri
 from django.views.decorators.csrf import csrf_exempt
 
 from webapi_kit.envelopes import Envelope, StatEnvelope
-from webapi_kit.errors import DoesNotExist, WebAPIError
+from webapi_kit.errors import DoesNotExist
 from webapi_kit.links import Link, UriTemplate
 from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser, Parser
 from webapi_kit.renderers import JSONRenderer, Renderer, XMLRenderer
@@ -123,17 +123,17 @@ class API:
     def get_url_patterns(self) -> list[URLPattern]:
         patterns: list[URLPattern] = []
         if self.root is not None:
-            patterns.append(re_path(r"^$", csrf_exempt(self.root.item_view), name="webapi-root"))
+            patterns.append(re_path(r"^$", _view(self.root.item_view, self.root), name="webapi-root"))
         for resource in self.walk():
             regexes = self._regexes(resource)
             if resource.singleton:
-                patterns.append(re_path(resource.item_template.pattern(regexes), csrf_exempt(resource.item_view)))
+                patterns.append(re_path(resource.item_template.pattern(regexes), _view(resource.item_view, resource)))
                 continue
             if resource.has_list:
                 # A list URL without handlers is left to the 404 below.
-                patterns.append(re_path(resource.list_template.pattern(regexes), csrf_exempt(resource.list_view)))
-            patterns.append(re_path(resource.item_template.pattern(regexes), csrf_exempt(resource.item_view)))
-        patterns.append(re_path(r"", csrf_exempt(self.not_found_view)))
+                patterns.append(re_path(resource.list_template.pattern(regexes), _view(resource.list_view, resource)))
+            patterns.append(re_path(resource.item_template.pattern(regexes), _view(resource.item_view, resource)))
+        patterns.append(re_path(r"", _view(self.not_found_view, self._fallback)))
         return patterns
 
     @staticmethod
@@ -192,15 +192,21 @@ class API:
 
     def not_found_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Any URL under the prefix that no resource answers: a 404 in the API's format."""
-        fallback = self._fallback
-        if fallback is None:
+        if self._fallback is None:
             return HttpResponse(status=404)
-        table = fallback.formats["error"]
-        try:
-            fmt = table.select(request.META.get("HTTP_ACCEPT"), request.GET.get("api_format"))
-        except WebAPIError:
-            fmt = table.default
-        return fallback.error_response(request, DoesNotExist(), fmt)
+        return self._fallback.negotiated_error_response(request, DoesNotExist())
+
+
+def _view(view: Callable[..., HttpResponse], resource: WebAPIResource | None) -> Callable[..., HttpResponse]:
+    """``view`` marked with the resource whose formats answer errors at its URLs.
+
+    :mod:`webapi_kit.handlers` looks for the mark. Django's CSRF middleware
+    is left out: session authentication checks the token itself, in the
+    API's error format.
+    """
+    wrapped = csrf_exempt(view)
+    wrapped.webapi_resource = resource  # type: ignore[attr-defined]
+    return wrapped
 
 
 # Base URLs already answered, by everything they depend on. Checking the

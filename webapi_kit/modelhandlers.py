@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import BaseIterable, ModelIterable
@@ -67,7 +68,7 @@ class ModelHandlers(ResourceDeclarations):
     def get_object(self, request: HttpRequest, lock: bool = False, **kwargs: str) -> Any:
         """The object at an item URL, or :class:`DoesNotExist` (also for other owners' objects)."""
         queryset = self.get_queryset(request, is_list=False, **kwargs)
-        if lock and not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        if lock and connections[queryset.db].features.has_select_for_update:
             queryset = queryset.select_for_update()
         if self.singleton:
             obj = queryset.first()

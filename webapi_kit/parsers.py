@@ -420,7 +420,30 @@ def decode_json(text: str | bytes, *, max_depth: int | None = None) -> Any:
     # need no walk at all.
     if text.count("[") + text.count("{") > limit and _depth_exceeds(value, limit):
         raise _TooDeep(_too_deep_message(limit))
+    # Only a \u escape can put a lone surrogate ("\ud800") in a string:
+    # valid JSON, but no database, header or UTF-8 file can keep it, so it
+    # is refused here for every parser, field and service at once.
+    if "\\u" in text and (surrogate := _lone_surrogate(value)) is not None:
+        raise _NotJSON(f"a string holds a lone surrogate (\\u{ord(surrogate):04x}), which is not Unicode text")
     return value
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in a string (or key) of ``value``, if any."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+            stack.extend(node.keys())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return node[exc.start]
+    return None
 
 
 def _too_deep_message(limit: int) -> str:

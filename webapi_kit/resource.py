@@ -71,13 +71,16 @@ from webapi_kit.throttling import Throttle
 if TYPE_CHECKING:
     from webapi_kit.api import API
 
-__all__ = ["Kind", "RequestContext", "WebAPIResource", "request_context"]  # the last two re-exported from context
+__all__ = ["Kind", "RequestContext", "WebAPIResource", "request_context", "suspicious_request_error"]  # the last two re-exported from context
 
 logger = logging.getLogger("webapi_kit")
 
 Kind = Literal["item", "list"]
 
 _BODY_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+#: Writes that take preconditions, and the headers that make them conditional.
+_CONDITIONAL_METHODS = frozenset({"PUT", "DELETE", "PATCH"})
+_PRECONDITIONS = frozenset({"HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_NONE_MATCH"})
 _EMPTY_BODY = ParsedBody(data={}, files={})
 #: Query parameters the framework itself reads on every GET.
 _RESERVED_QUERY = frozenset(
@@ -368,11 +371,9 @@ class WebAPIResource(Serialization, ModelHandlers):
 
         ctx = self.make_context(request, kind, kwargs, fmt, body)
         bind_request_context(request, ctx)
-        if method in ("PUT", "DELETE") and (
-            "HTTP_IF_MATCH" in request.META or "HTTP_IF_UNMODIFIED_SINCE" in request.META
-        ):
+        if method in _CONDITIONAL_METHODS and not _PRECONDITIONS.isdisjoint(request.META):
             with transaction.atomic():
-                self.check_preconditions(ctx)
+                self.check_preconditions(ctx, kind)
                 result = handler(request, data, **kwargs)
         elif self._page_columns is not None and kind == "list" and method == "GET" and ctx.is_plain():
             # The default get_list, and only the pipeline sees its page: rows will do.
@@ -477,22 +478,65 @@ class WebAPIResource(Serialization, ModelHandlers):
             body=body,
         )
 
-    def check_preconditions(self, ctx: RequestContext) -> None:
-        """``If-Match`` / ``If-Unmodified-Since`` against the stored object (412 when stale)."""
+    def check_preconditions(self, ctx: RequestContext, kind: Kind) -> None:
+        """A write's ``If-Match`` (else ``If-Unmodified-Since``) and ``If-None-Match`` (RFC 9110 13.2.2).
+
+        Judged against what a ``GET`` at the same URL answers now (412 when
+        one fails). Where nothing is there, ``If-None-Match: *`` passes, so
+        a ``PUT`` can create only what does not exist yet.
+        """
         meta = ctx.request.META
-        obj = self.get_object(ctx.request, lock=True, **ctx.kwargs)
-        if not conditional.if_unmodified_since_passes(meta.get("HTTP_IF_UNMODIFIED_SINCE"), self.get_last_modified(obj)):
-            raise PreconditionFailed()
         if_match = meta.get("HTTP_IF_MATCH")
-        if if_match:
-            plain = ctx.nested(frozenset())
-            current = set()
-            for row in self.formats["item"].formats:
-                item = self.serialize_object(obj, replace(plain, format=row))
-                body = row.renderer.render(self.get_envelope().item(self, item))
-                current.add(conditional.etag_for(body))
-            if not conditional.if_match_passes(if_match, current):
+        if_unmodified_since = meta.get("HTTP_IF_UNMODIFIED_SINCE")
+        # The write itself needs what is there: a missing object is its 404.
+        current = self.current_version(ctx, kind, missing_ok=if_match is None and if_unmodified_since is None)
+        etags = current.etags if current is not None else frozenset()
+        if if_match is not None:
+            if not conditional.if_match_passes(if_match, etags):
                 raise PreconditionFailed()
+        elif current is not None and not conditional.if_unmodified_since_passes(
+            if_unmodified_since, current.last_modified
+        ):
+            raise PreconditionFailed()
+        if not conditional.if_none_match_allows_write(meta.get("HTTP_IF_NONE_MATCH"), etags):
+            raise PreconditionFailed()
+
+    def current_version(self, ctx: RequestContext, kind: Kind, *, missing_ok: bool) -> conditional.Version | None:
+        """The ETags (one per format) and ``Last-Modified`` of what a ``GET`` here answers now.
+
+        ``None`` where that is nothing: no ``GET`` at this URL, or (when
+        ``missing_ok``) a ``GET`` that answers 404. An object the default
+        ``get`` reads is locked until the write ends; any other ``GET``
+        handler is asked, which lets resources without a model (and
+        handlers answering :class:`~webapi_kit.responses.APIResponse`) take
+        conditional requests too.
+        """
+        handler = self._handlers[kind].get("GET")
+        if handler is None:
+            return None
+        request = ctx.request
+        plain = ctx.nested(frozenset())
+        try:
+            if getattr(handler, "__func__", None) is ModelHandlers.get:
+                obj = self.get_object(request, lock=True, **ctx.kwargs)
+                etags = set()
+                for row in self.formats["item"].formats:
+                    item = self.serialize_object(obj, replace(plain, format=row))
+                    etags.add(conditional.etag_for(row.renderer.render(self.get_envelope().item(self, item))))
+                return conditional.Version(frozenset(etags), self.get_last_modified(obj))
+            result = handler(request, self.clean_query(request, self._specs[handler]), **ctx.kwargs)
+        except (DoesNotExist, ObjectDoesNotExist):
+            if missing_ok:
+                return None
+            raise
+        etags = set()
+        last_modified = None
+        for row in self.formats[kind].formats:
+            response = self.build_response(replace(plain, format=row), kind, "GET", result)
+            if "ETag" in response:
+                etags.add(response["ETag"])
+            last_modified = conditional.parse_http_date(response.get("Last-Modified"))
+        return conditional.Version(frozenset(etags), last_modified)
 
     # ------------------------------------------------------------------
     # Responses.
@@ -519,7 +563,10 @@ class WebAPIResource(Serialization, ModelHandlers):
             # The new object is an item: labelled with the item type, not the list's.
             item_type = self.formats["item"].for_renderer(fmt.renderer).content_type
             response = self._content_response(body, item_type, HTTPStatus.CREATED)
-            response["Location"] = item["links"]["self"]["href"] if "links" in item else self.get_href(result, ctx)
+            # ``only-links``/``only-fields`` may have left the self link out of the body.
+            links = item.get("links")
+            self_link = links.get("self") if isinstance(links, dict) else None
+            response["Location"] = self_link["href"] if self_link else self.get_href(result, ctx)
             return response
         response = self._content_response(body, fmt.content_type, HTTPStatus.OK)
         last_modified = self.get_last_modified(result)
@@ -611,6 +658,19 @@ class WebAPIResource(Serialization, ModelHandlers):
         _vary_on_accept(response)
         return response
 
+    def negotiated_error_response(self, request: HttpRequest, error: WebAPIError) -> HttpResponse:
+        """``error`` in the format ``Accept`` (or ``?api_format=``) asks for, else the default.
+
+        For answers made outside the pipeline: URLs no resource matches, and
+        requests Django refused before any view ran.
+        """
+        table = self.formats["error"]
+        try:
+            fmt = table.select(request.META.get("HTTP_ACCEPT"), query_params(request).get("api_format"))
+        except WebAPIError:
+            fmt = table.default
+        return self.error_response(request, error, fmt)
+
     def handle_exception(self, request: HttpRequest, exc: Exception) -> WebAPIError:
         """The API error to answer with for an exception a step or handler raised.
 
@@ -628,9 +688,7 @@ class WebAPIResource(Serialization, ModelHandlers):
         if isinstance(exc, SuspiciousOperation):
             # A 400, logged where Django logs these (a Host not in ALLOWED_HOSTS, say).
             logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc), extra={"request": request})
-            if isinstance(exc, DisallowedHost):
-                return MalformedRequest("The request's Host is not one this site answers for")
-            return MalformedRequest("The request was refused as unsafe")
+            return suspicious_request_error(exc)
         if isinstance(exc, IntegrityError) and _is_unique_violation(exc):
             logger.info("Unique constraint on %s %s: %s", request.method, request.path, exc)
             return Conflict()
@@ -645,6 +703,13 @@ class WebAPIResource(Serialization, ModelHandlers):
         if settings.DEBUG:
             return InternalError(extra={"traceback": traceback.format_exception(exc)})
         return InternalError()
+
+
+def suspicious_request_error(exc: SuspiciousOperation) -> MalformedRequest:
+    """The 400 for what Django calls suspicious; the message names no setting or value."""
+    if isinstance(exc, DisallowedHost):
+        return MalformedRequest("The request's Host is not one this site answers for")
+    return MalformedRequest("The request was refused as unsafe")
 
 
 #: What a resource may override that sees a list's objects or makes its items.

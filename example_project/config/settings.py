@@ -69,7 +69,9 @@ DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60),
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Web server and worker share the file: wait for locks instead of failing.
+    # Web servers and the worker share the file: WAL, transactions that take
+    # the write lock up front, and 30 s of waiting for it (config/sqlite).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
     # Tests run real worker processes, which need the test database on disk.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", str(BASE_DIR / "test_db.sqlite3"))}
