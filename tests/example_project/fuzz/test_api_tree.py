@@ -205,8 +205,8 @@ def read_back(fuzzer: Fuzzer, answer: Answer, auth: dict[str, str]) -> None:
 @settings(max_examples=examples(0.3))
 @given(data=st.data())
 def test_api_tree(world: World, recorder: Recorder, name: str, template: str, data: st.DataObject) -> None:
+    """Anything at all (methods, ids, bodies, headers, queries) sent to one resource, as Bob."""
     fuzzer = api_fuzzer(world)
-    _unused = name, template
     is_item = template.rstrip("/").endswith("}")
     method = data.draw(methods(["GET", "PUT", "DELETE"] if is_item else ["GET", "POST", "POST"]), label="method")
     path = _path(data.draw, template, world)
