@@ -11,7 +11,7 @@ setup(
     author="The webapi_kit developers",
     license="MIT",
     packages=find_packages(include=["webapi_kit", "webapi_kit.*"]),
-    package_data={"webapi_kit": ["py.typed"]},
+    package_data={"webapi_kit": ["py.typed", "templates/webapi_kit/browsable/*.html"]},
     include_package_data=True,
     python_requires=">=3.11",
     install_requires=[
@@ -20,6 +20,8 @@ setup(
     ],
     extras_require={
         "fast": ["orjson>=3.9,<4"],
+        # webapi_kit.client (webapi_kit.testing needs only Django).
+        "client": ["httpx>=0.27,<1"],
     },
     classifiers=[
         "Framework :: Django",

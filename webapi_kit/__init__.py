@@ -18,6 +18,8 @@ The names most code needs are importable from here; every module's own
   :mod:`webapi_kit.throttling` — who may do what, how often
 * :mod:`webapi_kit.errors` — every error and its status, code and type
 * :mod:`webapi_kit.conf` — the ``WEBAPI_KIT`` settings
+* :mod:`webapi_kit.browsable` — the browsable HTML API, a package of its own
+  that the core reaches only through the ``RENDERER_CLASSES`` setting
 """
 
 from webapi_kit.api import API, RootResource

@@ -30,7 +30,8 @@ from webapi_kit.envelopes import Envelope, StatEnvelope
 from webapi_kit.errors import DoesNotExist
 from webapi_kit.links import Link, UriTemplate
 from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser, Parser
-from webapi_kit.renderers import JSONRenderer, Renderer, XMLRenderer
+from webapi_kit.conf import api_settings
+from webapi_kit.renderers import PageRenderer, Renderer
 from webapi_kit.resource import WebAPIResource
 from webapi_kit.responses import APIResponse
 
@@ -63,6 +64,10 @@ class API:
     ``strict_accept=False`` answers in the default format when ``Accept``
     rules out everything offered, instead of ``406`` — for surfaces that
     must stay compatible with servers that ignored ``Accept``.
+    ``renderers`` defaults to the ``RENDERER_CLASSES`` setting: JSON, XML
+    and the browsable HTML pages; ``browsable=False`` leaves out the pages
+    (every :class:`~webapi_kit.renderers.PageRenderer`) whichever renderers
+    are given.
     """
 
     def __init__(
@@ -78,11 +83,14 @@ class API:
         throttle_classes: Sequence[Any] | None = None,
         root: bool = True,
         strict_accept: bool = True,
+        browsable: bool = True,
     ) -> None:
         self.resources = tuple(resources)
         self.envelope = envelope or StatEnvelope()
         self.mimetype_vendor = mimetype_vendor
-        self.renderers = tuple(renderers or (JSONRenderer(), XMLRenderer()))
+        if renderers is None:
+            renderers = [cls() if isinstance(cls, type) else cls for cls in api_settings.RENDERER_CLASSES]
+        self.renderers = tuple(r for r in renderers if browsable or not r.presents)
         self.parsers = tuple(parsers or (MultiPartParser(), FormParser(), JSONParser()))
         self.authentication_classes = authentication_classes
         self.permission_classes = permission_classes
@@ -133,6 +141,9 @@ class API:
                 # A list URL without handlers is left to the 404 below.
                 patterns.append(re_path(resource.list_template.pattern(regexes), _view(resource.list_view, resource)))
             patterns.append(re_path(resource.item_template.pattern(regexes), _view(resource.item_view, resource)))
+        for renderer in self.renderers:
+            if isinstance(renderer, PageRenderer):
+                patterns.extend(renderer.get_url_patterns(self))
         patterns.append(re_path(r"", _view(self.not_found_view, self._fallback)))
         return patterns
 
@@ -194,7 +205,7 @@ class API:
         """Any URL under the prefix that no resource answers: a 404 in the API's format."""
         if self._fallback is None:
             return HttpResponse(status=404)
-        return self._fallback.negotiated_error_response(request, DoesNotExist())
+        return self._fallback.negotiated_error_response(request, DoesNotExist(), page=True)
 
 
 def _view(view: Callable[..., HttpResponse], resource: WebAPIResource | None) -> Callable[..., HttpResponse]:

@@ -29,6 +29,14 @@ DEFAULTS: dict[str, Any] = {
     "JSON_BACKEND": "auto",
     # JSON request bodies nested deeper than this are refused with 400.
     "MAX_JSON_DEPTH": 32,
+    # The formats of an API that is given no renderers, in order of preference.
+    # The last is the browsable HTML API (webapi_kit.browsable): leave it out,
+    # or pass API(browsable=False), to offer JSON and XML only.
+    "RENDERER_CLASSES": [
+        "webapi_kit.renderers.JSONRenderer",
+        "webapi_kit.renderers.XMLRenderer",
+        "webapi_kit.browsable.HTMLRenderer",
+    ],
     # Policies applied to every resource that does not set its own.
     "AUTHENTICATION_CLASSES": [
         "webapi_kit.authentication.SessionAuthentication",
@@ -46,7 +54,7 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_REALM": "Web API",
 }
 
-_IMPORT_STRINGS = {"AUTHENTICATION_CLASSES", "PERMISSION_CLASSES", "THROTTLE_CLASSES"}
+_IMPORT_STRINGS = {"AUTHENTICATION_CLASSES", "PERMISSION_CLASSES", "RENDERER_CLASSES", "THROTTLE_CLASSES"}
 
 
 class APISettings:

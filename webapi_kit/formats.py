@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from webapi_kit.errors import FieldError, NotAcceptable
-from webapi_kit.negotiation import negotiate
+from webapi_kit.negotiation import negotiate, quality
 from webapi_kit.renderers import Renderer
 
 __all__ = ["Format", "FormatTable", "vendor_type"]
@@ -35,12 +35,15 @@ class Format:
 class FormatTable:
     """The formats one resource offers, in server-preference order."""
 
-    __slots__ = ("_by_format", "_by_type", "_offered", "default")
+    __slots__ = ("_by_format", "_by_type", "_data_offered", "_offered", "_pages", "default")
 
     def __init__(self, formats: Sequence[Format]) -> None:
         if not formats:
             raise ValueError("a resource must offer at least one format")
         self._offered = tuple(f.offered for f in formats)
+        # Pages (the browsable HTML) yield to the data formats: see select().
+        self._pages = frozenset(f.offered for f in formats if f.renderer.presents)
+        self._data_offered = tuple(t for t in self._offered if t not in self._pages)
         self._by_type: Mapping[str, Format] = {f.offered: f for f in formats}
         by_format: dict[str, Format] = {}
         for f in formats:
@@ -56,15 +59,20 @@ class FormatTable:
 
         With a vendor, plain ``application/json`` still selects JSON but the
         answer is labelled with the vendor type, as the dialect requires.
+        Page formats (:class:`~webapi_kit.renderers.PageRenderer`) come
+        last, with their plain type only.
         """
+        data = [renderer for renderer in renderers if not renderer.presents]
+        pages = [renderer for renderer in renderers if renderer.presents]
         formats: list[Format] = []
-        for renderer in renderers:
+        for renderer in data:
             content_type = vendor_type(vendor, name, renderer) if vendor and name else renderer.media_type
             formats.append(Format(renderer.media_type, renderer, content_type))
         if vendor and name:
-            for renderer in renderers:
+            for renderer in data:
                 content_type = vendor_type(vendor, name, renderer)
                 formats.append(Format(content_type, renderer, content_type))
+        formats.extend(Format(renderer.media_type, renderer, renderer.media_type) for renderer in pages)
         return cls(formats)
 
     @property
@@ -88,9 +96,23 @@ class FormatTable:
                 raise FieldError({"api_format": [f'"{api_format}" is not one of: {choices}']})
             return chosen
         offered = negotiate(accept, self._offered)
+        if offered in self._pages:
+            offered = self._page_or_data(accept, offered)
         if offered is None:
             raise NotAcceptable(
                 "None of the media types in the Accept header can be produced; this resource offers: "
                 + ", ".join(self._offered)
             )
         return self._by_type[offered]
+
+    def _page_or_data(self, accept: str | None, page: str) -> str:
+        """``page`` only if ``accept`` ranks it above every data format.
+
+        A browser ranks ``text/html`` first; a header that ranks a data
+        format as high (``text/html, */*``) keeps the answer it had before
+        pages were offered.
+        """
+        data = negotiate(accept, self._data_offered) if self._data_offered else None
+        if data is not None and quality(accept, page) <= quality(accept, data):
+            return data
+        return page

@@ -6,7 +6,8 @@ Two pure functions, per RFC 9110 §12.5.1:
   entries, skipping (never raising on) entries that break the grammar;
 - :func:`negotiate` picks one of the media types a resource can produce, or
   ``None`` when the client accepts none of them (the caller answers 406, or
-  falls back to a default if it prefers to disregard the header).
+  falls back to a default if it prefers to disregard the header);
+- :func:`quality` says how much a header wants one media type.
 
 Resources ask :func:`negotiate` and nothing else; it is cached, so asking on
 every request costs a dictionary lookup for the headers clients really send.
@@ -19,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["MediaRange", "media_type_matches", "negotiate", "parse_accept"]
+__all__ = ["MediaRange", "media_type_matches", "negotiate", "parse_accept", "quality"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,3 +227,30 @@ def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
     if len(accept) > _CACHEABLE_LENGTH:
         return _negotiate(accept, key)
     return _negotiate_cached(accept, key)
+
+
+@functools.lru_cache(maxsize=256)
+def _quality(accept: str, media_type: str) -> float:
+    ranges = parse_accept(accept)
+    if not ranges:
+        return 1.0
+    match: tuple[int, float] | None = None
+    for media_range in ranges:
+        if media_range.matches(media_type):
+            candidate = (media_range.specificity, media_range.q)
+            if match is None or candidate > match:
+                match = candidate
+    return 0.0 if match is None else match[1]
+
+
+def quality(accept: str | None, media_type: str) -> float:
+    """The weight ``accept`` gives ``media_type``: 0 (unacceptable) to 1.
+
+    The ``q`` of the most specific range covering it, as :func:`negotiate`
+    judges it; 1 when there is no header, or no entry in it parses.
+    """
+    if accept is None or not accept.strip():
+        return 1.0
+    if len(accept) > _CACHEABLE_LENGTH:
+        return _quality.__wrapped__(accept, media_type)
+    return _quality(accept, media_type)

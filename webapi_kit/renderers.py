@@ -45,9 +45,9 @@ import operator
 import re
 import secrets
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import ModuleType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from lxml import etree
 
@@ -55,6 +55,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from webapi_kit.conf import api_settings
 from webapi_kit.rows import ItemRows, ItemShape, Row
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import URLPattern
+
+    from webapi_kit.api import API
+    from webapi_kit.parsers import ParsedBody
+    from webapi_kit.resource import Kind, WebAPIResource
 
 def _optional(name: str) -> ModuleType | None:
     try:
@@ -66,7 +74,7 @@ def _optional(name: str) -> ModuleType | None:
 # An optional speed-up: ``pip install webapi_kit[fast]``.
 orjson = _optional("orjson")
 
-__all__ = ["JSONRenderer", "LxmlXMLRenderer", "Renderer", "XMLRenderer", "parse_xml"]
+__all__ = ["JSONRenderer", "LxmlXMLRenderer", "PageRenderer", "Renderer", "XMLRenderer", "parse_xml"]
 
 
 class Renderer:
@@ -84,6 +92,8 @@ class Renderer:
     #: renderers are handed plain lists of dicts. A subclass that overrides
     #: ``render`` does not inherit it: it must say so itself.
     accepts_rows: ClassVar[bool] = False
+    #: Whether this renderer makes pages for people (see :class:`PageRenderer`).
+    presents: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -93,6 +103,44 @@ class Renderer:
     def render(self, data: Any) -> bytes:
         """Render ``data`` (see the module docstring for what it may hold)."""
         raise NotImplementedError
+
+
+#: Runs the rest of a resource's pipeline and returns its answer; the
+#: argument is a body already parsed, or ``None`` to let the pipeline read it.
+Respond: TypeAlias = Callable[["ParsedBody | None"], "HttpResponse"]
+
+
+class PageRenderer(Renderer):
+    """A format for people, laid over the answer of a data format.
+
+    The browsable HTML API (:mod:`webapi_kit.browsable`) is one. A resource
+    that negotiates a page renderer runs its pipeline as usual with
+    :attr:`data_renderer` writing the body -- so status, headers, ``ETag``
+    and errors are exactly those of that data format -- and hands the
+    answer to :meth:`present`, which returns what the client gets.
+
+    Page formats get no vendor media type, come after the data formats, and
+    win negotiation only where a client ranks them strictly above every data
+    format offered (a browser's ``Accept``); ``*/*``, no ``Accept``, and any
+    header that ranks JSON or XML as high get the data format as before.
+    """
+
+    presents = True
+    #: Writes the body that :meth:`present` presents.
+    data_renderer: Renderer
+
+    def render(self, data: Any) -> bytes:
+        return self.data_renderer.render(data)
+
+    def present(
+        self, resource: WebAPIResource, request: HttpRequest, kind: Kind, kwargs: dict[str, str], respond: Respond
+    ) -> HttpResponse:
+        """The answer to send, made from ``respond(...)``'s (call it once)."""
+        raise NotImplementedError
+
+    def get_url_patterns(self, api: API) -> list[URLPattern]:
+        """Views of the format's own, mounted under the API's prefix (e.g. a login page)."""
+        return []
 
 
 _UTC = datetime.timezone.utc

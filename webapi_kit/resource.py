@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, ObjectDoesNotExist, SuspiciousOperation
@@ -65,6 +65,7 @@ from webapi_kit.parsers import ParsedBody, method_override, parse_body
 from webapi_kit.permissions import Permission, is_authenticated
 from webapi_kit.relations import Related
 from webapi_kit.responses import APIResponse
+from webapi_kit.renderers import PageRenderer
 from webapi_kit.rows import ItemShape
 from webapi_kit.throttling import Throttle
 
@@ -305,6 +306,15 @@ class WebAPIResource(Serialization, ModelHandlers):
         """The ``Allow`` header value for one kind of URL."""
         return self._allow[kind]
 
+    def handles(self, kind: Kind, method: str) -> bool:
+        """Whether a handler answers ``method`` at this kind of URL."""
+        return method.upper() in self._handlers[kind]
+
+    def request_field_spec(self, kind: Kind, method: str) -> FieldSpec | None:
+        """The fields the handler of ``method`` declared (``None``: none, or no handler)."""
+        handler = self._handlers[kind].get(method.upper())
+        return None if handler is None else self._specs[handler]
+
     # ------------------------------------------------------------------
     # Views.
 
@@ -325,6 +335,8 @@ class WebAPIResource(Serialization, ModelHandlers):
             fmt = table.default
         except WebAPIError as error:
             return self.error_response(request, error, table.default)
+        if fmt.renderer.presents:
+            return self._present(request, kind, kwargs, fmt)
         try:
             response = self._handle(request, kind, kwargs, fmt)
         except Exception as exc:  # noqa: BLE001 - every failure must answer in the API's format
@@ -332,7 +344,23 @@ class WebAPIResource(Serialization, ModelHandlers):
         _vary_on_accept(response)
         return response
 
-    def _handle(self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], fmt: Format) -> HttpResponse:
+    def _present(self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], fmt: Format) -> HttpResponse:
+        """A page format: the pipeline's answer, handed to the page renderer."""
+
+        def respond(body: ParsedBody | None) -> HttpResponse:
+            try:
+                response = self._handle(request, kind, kwargs, fmt, body)
+            except Exception as exc:  # noqa: BLE001 - as in dispatch
+                response = self.error_response(request, self.handle_exception(request, exc), fmt)
+            return response
+
+        response = cast(PageRenderer, fmt.renderer).present(self, request, kind, kwargs, respond)
+        _vary_on_accept(response)
+        return response
+
+    def _handle(
+        self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], fmt: Format, parsed: ParsedBody | None = None
+    ) -> HttpResponse:
         method = (request.method or "GET").upper()
         if method == "OPTIONS":
             return self._options_response(kind)
@@ -344,7 +372,9 @@ class WebAPIResource(Serialization, ModelHandlers):
         self.check_throttles(request)
 
         body = _EMPTY_BODY
-        if method in _BODY_METHODS and method in self._handlers[kind] or method == "POST":
+        if parsed is not None:  # read already, by a page renderer
+            body = parsed
+        elif method in _BODY_METHODS and method in self._handlers[kind] or method == "POST":
             body = parse_body(request, self.parsers or (), max_size=self.get_max_body_size(request))
         try:
             return self._call_handler(request, kind, kwargs, fmt, method, body, is_head)
@@ -658,16 +688,24 @@ class WebAPIResource(Serialization, ModelHandlers):
         _vary_on_accept(response)
         return response
 
-    def negotiated_error_response(self, request: HttpRequest, error: WebAPIError) -> HttpResponse:
+    def negotiated_error_response(self, request: HttpRequest, error: WebAPIError, *, page: bool = False) -> HttpResponse:
         """``error`` in the format ``Accept`` (or ``?api_format=``) asks for, else the default.
 
         For answers made outside the pipeline: URLs no resource matches, and
-        requests Django refused before any view ran.
+        requests Django refused before any view ran. A page format presents
+        the error only with ``page`` (a page needs a request sound enough to
+        build links from, which a refused one may not be).
         """
         table = self.formats["error"]
         try:
             fmt = table.select(request.META.get("HTTP_ACCEPT"), query_params(request).get("api_format"))
         except WebAPIError:
+            fmt = table.default
+        if fmt.renderer.presents:
+            if page:
+                return cast(PageRenderer, fmt.renderer).present(
+                    self, request, "item", {}, lambda body: self.error_response(request, error, fmt)
+                )
             fmt = table.default
         return self.error_response(request, error, fmt)
 

@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from webapi_kit.errors import FieldError, NotLoggedIn
+from webapi_kit.errors import FieldError, MalformedRequest, NotLoggedIn
 from webapi_kit.fields import Bool, DateTime, File, Int, String, request_fields
 from webapi_kit.resource import RequestContext, WebAPIResource
 
@@ -112,17 +112,21 @@ class FileResource(WebAPIResource):
         file_id: str = data["file_id"]
         if "/" in file_id:
             raise FieldError({"file_id": ["May not contain /"]})
-        meta = data.get("meta") or ""
+        meta = (data.get("meta") or "").strip(" \t")
         problem = publishing.meta_problem(meta) if meta else None
         if problem is not None:
             raise FieldError({"meta": [problem]})
+        upload = data["file"]
+        try:
+            content_type = publishing.content_type(upload.content_type or "application/octet-stream")
+        except MalformedRequest as exc:
+            raise FieldError({"file": [exc.msg]}) from None
         feed = publishing.feed_for_publish(kwargs["feed_id"])
         source_ip = request.META.get("REMOTE_ADDR", "")
         endpoint_id = publishing.authorize(feed, request.META.get("HTTP_AUTHORIZATION"), source_ip)
-        upload = data["file"]
         publish = publishing.Publish(
             feed=feed, file_id=file_id, method="PUT", endpoint_id=endpoint_id, source_ip=source_ip,
-            content_type=upload.content_type or "application/octet-stream",
+            content_type=content_type,
             meta=meta, request_uri=request.build_absolute_uri(),
         )
         # The upload is already a temporary file for large bodies; storage copies it in chunks.
@@ -198,7 +202,7 @@ class FeedResource(WebAPIResource):
         return services.create_feed(reader(request), clean_feed(data, creating=True))
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
-        return services.update_feed(kwargs["feed_id"], reader(request), clean_feed(data, creating=False))
+        return services.change_feed(kwargs["feed_id"], reader(request), data)
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         services.delete_feed(kwargs["feed_id"], reader(request))

@@ -37,6 +37,7 @@ import httpx
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 from django.utils import timezone
+from worker import outbound
 
 from . import claims, storage
 from .conf import attempt_bound, number
@@ -100,7 +101,7 @@ class DeliveryLoop:
 
     async def run(self, stop: asyncio.Event) -> None:
         limits = httpx.Limits(max_connections=self.concurrency * 2)
-        async with httpx.AsyncClient(timeout=self.timeout, limits=limits, follow_redirects=False) as client:
+        async with outbound.client("datarouter", timeout=self.timeout, limits=limits, follow_redirects=False) as client:
             last_sweep = 0.0
             loop = asyncio.get_running_loop()
             while not stop.is_set():
@@ -201,9 +202,10 @@ class DeliveryLoop:
     async def _send(self, client: httpx.AsyncClient, job: claims.Job, url: str) -> _Outcome:
         sub = job.subscription
         publication = job.publication
-        headers = {"X-ATT-DR-PUBLISH-ID": publication.publish_id}
+        # Text headers go as the UTF-8 bytes the publisher sent (publishing.header_text).
+        headers: dict[str, str | bytes] = {"X-ATT-DR-PUBLISH-ID": publication.publish_id}
         if publication.meta:
-            headers["X-ATT-DR-META"] = publication.meta
+            headers["X-ATT-DR-META"] = publication.meta.encode("utf-8")
         if sub.use100:
             headers["Expect"] = "100-continue"
         auth = httpx.BasicAuth(sub.delivery_user, sub.delivery_password)
@@ -212,7 +214,7 @@ class DeliveryLoop:
                 response = await client.request("DELETE", url, headers=headers, auth=auth)
             else:
                 if publication.content_type:
-                    headers["Content-Type"] = publication.content_type
+                    headers["Content-Type"] = publication.content_type.encode("utf-8")
                 length = self._body_length(job)
                 headers["Content-Length"] = str(length)
                 content = _file_chunks(publication.storage_name) if length else b""

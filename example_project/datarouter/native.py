@@ -221,7 +221,7 @@ class PublishResource(NativeResource):
             method=method,
             endpoint_id=endpoint_id,
             source_ip=source_ip,
-            content_type=request.META.get("CONTENT_TYPE", "") if method == "PUT" else "",
+            content_type=publishing.content_type(request.META.get("CONTENT_TYPE", "")) if method == "PUT" else "",
             meta=publishing.check_meta(media.header(request, "META")),
             request_uri=request.build_absolute_uri(),
         )
@@ -246,4 +246,6 @@ api = API(
     permission_classes=(),
     throttle_classes=(),
     root=False,
+    # The seed's wire format: JSON and XML only, no browsable pages.
+    browsable=False,
 )

@@ -6,6 +6,7 @@ import base64
 import binascii
 import ipaddress
 import json
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -20,9 +21,11 @@ from .logs import record_publish
 from .models import Delivery, Feed, Publication
 from .validation import parse_network
 
-__all__ = ["Publish", "authorize", "check_meta", "feed_for_publish", "meta_problem", "record"]
+__all__ = ["Publish", "authorize", "check_meta", "content_type", "feed_for_publish", "meta_problem", "record"]
 
 MAX_META_LENGTH = 4096
+# What no header value can hold (a tab can).
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 REALM = 'Basic realm="datarouter"'
 
 
@@ -137,10 +140,47 @@ def authorize(feed: Feed, authorization: str | None, source_ip: str) -> str:
     return user
 
 
+def header_text(name: str, value: str) -> str:
+    """A request header as the text its bytes spell in UTF-8 (WSGI hands them over as Latin-1).
+
+    What is stored is then what a subscriber is sent, byte for byte; bytes
+    that are not UTF-8 are refused rather than kept garbled.
+    """
+    try:
+        raw = value.encode("latin-1")
+    except UnicodeEncodeError:  # not from WSGI: already text
+        return value
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedRequest(f"{name} is not UTF-8 text") from None
+
+
+def forwardable(name: str, value: str) -> str:
+    """``value`` as a header a delivery can carry: spaces at the ends dropped, no control characters.
+
+    (Leading and trailing spaces are not part of a header's value in HTTP.)
+    """
+    value = value.strip(" \t")
+    if _CONTROL.search(value):
+        raise MalformedRequest(f"{name} must not contain control characters or line breaks")
+    return value
+
+
+def content_type(value: str) -> str:
+    """The publisher's ``Content-Type``, as deliveries will send it."""
+    return forwardable("Content-Type", header_text("Content-Type", value))
+
+
 def meta_problem(meta: str) -> str | None:
-    """Why an ``X-ATT-DR-META`` value is not a flat JSON object of scalars, or ``None`` when it is."""
+    """Why an ``X-ATT-DR-META`` value is not a flat JSON object of scalars, or ``None`` when it is.
+
+    Its JSON may not break lines either: deliveries send it as a header.
+    """
     if len(meta) > MAX_META_LENGTH:
         return f"X-ATT-DR-META is longer than {MAX_META_LENGTH} characters"
+    if _CONTROL.search(meta):
+        return "X-ATT-DR-META must not contain control characters or line breaks"
     try:
         value = json.loads(meta)
     except ValueError as exc:
@@ -156,9 +196,10 @@ def meta_problem(meta: str) -> str | None:
 
 
 def check_meta(meta: str | None) -> str:
-    """The ``X-ATT-DR-META`` value if it is a flat JSON object of scalars, else 400."""
+    """The ``X-ATT-DR-META`` header's text if it is a flat JSON object of scalars, else 400."""
     if meta is None:
         return ""
+    meta = header_text("X-ATT-DR-META", meta).strip(" \t")
     problem = meta_problem(meta)
     if problem is not None:
         raise MalformedRequest(problem)

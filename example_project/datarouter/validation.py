@@ -97,8 +97,12 @@ def _bool(data: Mapping[str, Any], names: tuple[str, ...], errors: _Errors, *, d
     return default
 
 
+#: The spellings of a feed's group id the original accepted.
+GROUP_ID_NAMES = ("groupid", "group-id", "group_id")
+
+
 def _group_id(data: Mapping[str, Any], errors: _Errors) -> int:
-    for name in ("groupid", "group-id", "group_id"):
+    for name in GROUP_ID_NAMES:
         if name in data:
             value = data[name]
             # JSON true is an int to Python; a group id never is.

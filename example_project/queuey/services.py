@@ -443,10 +443,10 @@ def _clean_message(item: Any, queue: Queue, prefix: str, errors: dict[str, str])
     before = len(errors)
     body = _clean_body(item.get("body"), f"{prefix}body", errors)
     ttl = default_ttl()
-    if item.get("ttl") not in (None, ""):
+    if item.get("ttl") is not None:
         ttl = _clean(Int(min_value=1, max_value=MAX_TTL), item["ttl"], f"{prefix}ttl", errors)
     partition = random.randint(1, queue.partitions)
-    if item.get("partition") not in (None, ""):
+    if item.get("partition") is not None:
         partition = _clean(Int(min_value=1, max_value=queue.partitions), item["partition"], f"{prefix}partition", errors)
     if len(errors) > before or body is None:
         return None
@@ -636,7 +636,7 @@ def put_messages(
     errors: dict[str, str] = {}
     data = _clean_body(body, "body", errors)
     seconds = default_ttl()
-    if ttl not in (None, ""):
+    if ttl is not None:
         seconds = _clean(Int(min_value=1, max_value=MAX_TTL), ttl, "ttl", errors)
     bad = [key for key in keys if key.partition > queue.partitions]
     if bad:

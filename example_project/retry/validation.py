@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
+
 from retry import conf
 
 __all__ = ["MalformedBody", "Problem", "ValidRequest", "validate_owner", "validate_payload"]
@@ -27,6 +29,9 @@ OWNER_MAX_LENGTH = 255
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # Field values may not carry line breaks or NUL (RFC 9110 section 5.5).
 _BAD_VALUE_CHARS = re.compile(r"[\r\n\x00]")
+# What the worker can re-send as a header value (RFC 9110 section 5.5, less
+# obs-text): visible ASCII, spaces and tabs inside, none at either end.
+_FIELD_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20\x09\x21-\x7e]*[\x21-\x7e])?)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,8 @@ def validate_payload(payload: Any) -> tuple[ValidRequest | None, list[Problem]]:
     method = _method(request.get("method"), problems)
     headers = _headers(request.get("headers"), problems)
     body = _body(request.get("body"), problems)
+    if headers is not None and body is not None:
+        _content_length(headers, body, problems)
     if problems or intervals is None or url is None or method is None or headers is None or body is None:
         return None, problems
     return ValidRequest(intervals=intervals, method=method, url=url, headers=headers, body=body), []
@@ -151,6 +158,12 @@ def _url(value: Any, problems: list[Problem]) -> str | None:
         valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:  # a bad port or an unbalanced bracketed host
         valid = False
+    if valid:
+        try:
+            # The worker's own client must be able to send to it (IDNA host names, say).
+            httpx.URL(value)
+        except (httpx.InvalidURL, ValueError):
+            valid = False
     if not valid or _BAD_VALUE_CHARS.search(value) or " " in value:
         problems.append(_invalid(f"'request.url' must be an http or https URL, not {_show(value)}", "request.url"))
         return None
@@ -203,12 +216,34 @@ def _headers(value: Any, problems: list[Problem]) -> list[list[str]] | None:
             problems.append(_invalid(f"'request.headers.{name}' must be a list of strings", "request.headers"))
             ok = False
             continue
-        if any(_BAD_VALUE_CHARS.search(item) for item in values):
-            problems.append(_invalid(f"'request.headers.{name}' values must not contain line breaks or NUL", "request.headers"))
+        if not all(_FIELD_VALUE.fullmatch(item) for item in values):
+            problems.append(
+                _invalid(
+                    f"'request.headers.{name}' values must be printable ASCII, without control characters"
+                    " or spaces at either end",
+                    "request.headers",
+                )
+            )
+            ok = False
+            continue
+        if name.lower() == "transfer-encoding":
+            problems.append(
+                _invalid("'request.headers.Transfer-Encoding' cannot be re-sent: the body goes with a Content-Length",
+                         "request.headers")
+            )
             ok = False
             continue
         pairs.extend([name, item] for item in values)
     return pairs if ok else None
+
+
+def _content_length(headers: list[list[str]], body: bytes, problems: list[Problem]) -> None:
+    """A ``Content-Length`` the submission gives must be the body's, or the target would wait for more."""
+    given = [value for name, value in headers if name.lower() == "content-length"]
+    if given and given != [str(len(body))]:
+        problems.append(
+            _invalid(f"'request.headers.Content-Length' must be the body's length, {len(body)}", "request.headers")
+        )
 
 
 def _body(value: Any, problems: list[Problem]) -> bytes | None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from retry import conf, services
 from retry.sender import send
 from retry.services import Claim
+from worker import outbound
 
 __all__ = ["RetryLoop"]
 
@@ -44,7 +45,7 @@ class RetryLoop:
     async def run(self, stop: asyncio.Event) -> None:
         limits = httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=min(self.concurrency, 20))
         # Redirects are answers (3xx < 500): the attempt succeeded, nothing is followed.
-        async with httpx.AsyncClient(timeout=self.timeout, limits=limits, follow_redirects=False) as client:
+        async with outbound.client("retry", timeout=self.timeout, limits=limits, follow_redirects=False) as client:
             try:
                 while not stop.is_set():
                     wait = await self._claim_and_start(client)

@@ -138,7 +138,7 @@ def target_server() -> Iterator[TargetServer]:
 def database_url() -> str:
     """A DATABASE_URL for the test database, for subprocesses."""
     db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     user = db.get("USER") or ""
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""

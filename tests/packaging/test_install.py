@@ -1,23 +1,20 @@
 """``pip install .`` into a fresh virtualenv gives a working API in an existing project.
 
 Slow (a virtualenv, Django and lxml from the index): run with
-``pytest -p no:django tests/packaging``. Everything lives in ``tmp_path``.
+``pytest tests/packaging``. Everything lives in temporary directories.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import textwrap
-import venv
 from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+from .conftest import Virtualenv
 
-REPO = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 MODELS = '''
 from django.db import models
@@ -72,9 +69,19 @@ for name, path, accept in [
     ("item_xml", "/api/notes/1/", "application/xml"),
     ("missing", "/api/notes/9/", "application/json"),
     ("unknown", "/api/nothing/", "application/json"),
+    ("page", "/api/notes/", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
 ]:
     r = client.get(path, HTTP_ACCEPT=accept)
     answers[name] = {"status": r.status_code, "type": r.headers.get("Content-Type"), "body": r.content.decode()}
+# webapi_kit.testing needs no httpx (not installed here); the client says how to get it.
+from webapi_kit.testing import APIClient
+note = APIClient(format="xml").api_get("/api/notes/1/", expected_mimetype="application/vnd.example.com.note+xml")
+answers["testing_item"] = note.item
+import webapi_kit.client
+try:
+    webapi_kit.client.Client
+except ImportError as exc:
+    answers["client_without_httpx"] = str(exc)
 import importlib.metadata as md
 answers["requires"] = md.requires("webapi_kit")
 answers["webapi_kit_file"] = __import__("webapi_kit").__file__
@@ -82,26 +89,14 @@ print(json.dumps(answers))
 '''
 
 
-def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=540)
-    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-def test_pip_install_into_an_existing_project(tmp_path: Path) -> None:
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    python = bindir / "python"
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV")}
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    run(python, "-m", "pip", "install", "--quiet", REPO, env=env)
+def test_pip_install_into_an_existing_project(tmp_path: Path, checkout_venv: Virtualenv) -> None:
+    env_dir, bindir, python, run = checkout_venv.root, checkout_venv.bindir, checkout_venv.python, checkout_venv.run
 
     # An existing Django project, then the app and one URL include added to it.
     project = tmp_path / "project"
     project.mkdir()
-    run(bindir / "django-admin", "startproject", "site_project", project, env=env)
-    run(python, "manage.py", "startapp", "notes", cwd=project, env=env)
+    run(bindir / "django-admin", "startproject", "site_project", project)
+    run(python, "manage.py", "startapp", "notes", cwd=project)
     (project / "notes" / "models.py").write_text(MODELS)
     (project / "notes" / "api.py").write_text(API)
     settings = project / "site_project" / "settings.py"
@@ -114,9 +109,9 @@ def test_pip_install_into_an_existing_project(tmp_path: Path) -> None:
     text = text.replace("urlpatterns = [", 'urlpatterns = [\n    path("api/", include(api.urls)),', 1)
     assert 'path("api/", include(api.urls))' in text and "import include, path" in text
     urls.write_text(text)
-    run(python, "manage.py", "makemigrations", "notes", cwd=project, env=env)
+    run(python, "manage.py", "makemigrations", "notes", cwd=project)
 
-    answers = json.loads(run(python, "-c", textwrap.dedent(CHECK), cwd=project, env=env))
+    answers = json.loads(run(python, "-c", textwrap.dedent(CHECK), cwd=project))
 
     # The installed copy is used, not the checkout.
     assert str(env_dir) in answers["webapi_kit_file"]
@@ -151,7 +146,17 @@ def test_pip_install_into_an_existing_project(tmp_path: Path) -> None:
     assert (item["status"], item["type"]) == (200, "application/vnd.example.com.note+xml")
     assert item["body"].startswith('<?xml version="1.0" encoding="utf-8"?>\n<rsp>\n <stat>ok</stat>\n <note>\n  <id>1</id>')
     assert "<done>true</done>" in item["body"] and '<due null="true"/>' in item["body"]
+    assert answers["testing_item"] == {
+        "id": 1, "text": "buy milk", "done": True, "due": None,
+        "links": {"self": {"method": "GET", "href": "http://testserver/api/notes/1/"}},
+    }
+    assert answers["client_without_httpx"] == "webapi_kit.client needs httpx: pip install 'webapi_kit[client]'"
     for name in ("missing", "unknown"):
         assert answers[name]["status"] == 404
         assert answers[name]["type"] == "application/vnd.example.com.error+json"
         assert json.loads(answers[name]["body"])["err"]["type"] == "resource-does-not-exist"
+    # The browsable API's templates ship in the package.
+    page = answers["page"]
+    assert (page["status"], page["type"]) == (200, "text/html; charset=utf-8")
+    assert "<h1>notes</h1>" in page["body"] and "&quot;buy milk&quot;" in page["body"]
+    assert 'href="http://testserver/api/_login/?next=/api/notes/"' in page["body"]

@@ -274,6 +274,6 @@ def test_unknown_url_is_a_404_in_the_api_format(client: Client, path: str, accep
 
 
 def test_unknown_url_with_unacceptable_accept_still_404s(client: Client) -> None:
-    response = client.get("/api/nope/", HTTP_ACCEPT="text/html")
+    response = client.get("/api/nope/", HTTP_ACCEPT="image/png")
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert response.headers["Content-Type"] == "application/vnd.example.org.error+json"

@@ -16,6 +16,7 @@ from webapi_kit.conditional import (
     etag_for,
     if_match_passes,
     if_modified_since_passes,
+    if_none_match_allows_write,
     if_none_match_passes,
     if_unmodified_since_passes,
 )
@@ -225,3 +226,41 @@ def test_a_put_answers_the_new_versions_etag_so_updates_chain(api: Client, autho
     assert stale.status_code == 412
     author.refresh_from_db()
     assert author.bio == "The Other Wind"
+
+
+def test_if_none_match_on_a_write(api: Client, author: Author) -> None:
+    """RFC 9110 13.1.2: ``*`` refuses a write where something exists; so does a current tag."""
+    etag = api.get(url(author))["ETag"]
+    for header in ("*", etag, f'"other", W/{etag}'):
+        response = put(api, author, {"bio": "overwritten"}, HTTP_IF_NONE_MATCH=header)
+        assert response.status_code == 412, header
+        assert response.json() == PRECONDITION_FAILED
+    author.refresh_from_db()
+    assert author.bio == "Earthsea"
+    assert put(api, author, {"bio": "new"}, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+    assert api.delete(url(author), HTTP_IF_NONE_MATCH="*").status_code == 412
+    assert Author.objects.filter(pk=author.pk).exists()
+
+
+def test_if_match_wins_over_if_unmodified_since(api: Client, author: Author) -> None:
+    """RFC 9110 13.2.2: If-Unmodified-Since is not evaluated when If-Match is there."""
+    etag = api.get(url(author))["ETag"]
+    earlier = http_date(int((author.timestamp - timedelta(hours=1)).timestamp()))
+    response = put(api, author, {"bio": "ok"}, HTTP_IF_MATCH=etag, HTTP_IF_UNMODIFIED_SINCE=earlier)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("header", "current", "allows"),
+    [
+        (None, set(), True),
+        ("*", set(), True),
+        ("*", {'"a"'}, False),
+        ('"a"', {'"a"', '"b"'}, False),
+        ('W/"a"', {'"a"'}, False),
+        ('"c"', {'"a"', '"b"'}, True),
+        ('"c"', set(), True),
+    ],
+)
+def test_if_none_match_allows_write_table(header: str | None, current: set[str], allows: bool) -> None:
+    assert if_none_match_allows_write(header, current) is allows

@@ -60,11 +60,11 @@ DELIBERATE_DIFFERENCES: dict[str, str] = {
     "21-author-item-api-format-xml.txt": "?api_format=xml is honoured (djblets resources ignore it)",
     "22-author-item-api-format-xml-no-accept.txt": "?api_format=xml is honoured (djblets resources ignore it)",
     "24-author-item-jsonp.txt": "no JSONP: ?callback= would serve a logged-in user's data to any site",
-    "32-accept-text-html.txt": "bare text/html is 406: JSON is not what was asked for",
+    "32-accept-text-html.txt": "bare text/html gets the browsable API's page, not JSON labelled as JSON",
     "33-accept-all-q0.txt": "q=0 refuses a type (RFC 9110 12.4.2): 406, not the refused JSON",
-    "34-accept-star-q0-item-lastmod.txt": "nothing acceptable is 406 in the API's format, not a 500",
-    "35-accept-star-q0-list.txt": "nothing acceptable is 406 in the API's format, not a 500",
-    "36-accept-star-q0-root.txt": "nothing acceptable is 406 in the API's format, not a 500",
+    "34-accept-star-q0-item-lastmod.txt": "text/html alone is acceptable: the browsable API's page, not a 500",
+    "35-accept-star-q0-list.txt": "text/html alone is acceptable: the browsable API's page, not a 500",
+    "36-accept-star-q0-root.txt": "text/html alone is acceptable: the browsable API's page, not a 500",
     "40-404-unknown-path-no-slash.txt": "unknown URLs answer in the API's vendor error type, with Vary",
     "41-404-unknown-path-api-format-xml.txt": "unknown URLs answer in the API's vendor error type, with Vary",
     "42-404-unknown-path-slash.txt": "an unknown URL ending in / is the API's 404 too, not Django's HTML page",
@@ -240,7 +240,7 @@ ERROR_404_XML = load("39-404-item-xml.txt").body
 ERROR_405 = b'{"err": {"code": 120, "msg": "This method is not allowed on this resource", "type": "method-not-allowed"}, "stat": "fail"}'
 ERROR_406 = (
     b'{"err": {"code": 121, "msg": "None of the media types in the Accept header can be produced; this resource offers: '
-    b"application/json, application/xml, application/vnd.example.org.%s+json, application/vnd.example.org.%s+xml"
+    b"application/json, application/xml, application/vnd.example.org.%s+json, application/vnd.example.org.%s+xml, text/html"
     b'", "type": "not-acceptable"}, "stat": "fail"}'
 )
 AUTHOR_XML = load("14-author-item-xml.txt")
@@ -290,6 +290,16 @@ def _check_counts_only(capture: Capture, response: HttpResponse, client: Client)
     # Any false value is the ordinary list.
     listed = ok_json(client.get("/api/authors/?counts-only=0"))
     assert [a["id"] for a in listed["authors"]] == [1, 2, 3] and listed["total_results"] == 3
+
+
+def _check_page(capture: Capture, response: HttpResponse, client: Client) -> None:
+    assert response.status_code == HTTPStatus.OK
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["Vary"].startswith("Accept")
+    # Without the browsable API, nothing acceptable is a 406 (see the ACCEPT_TABLE).
+    json_page = client.get(capture.path, HTTP_ACCEPT=capture.request_headers["Accept"], data={"api_format": "json"})
+    assert json_page.status_code == HTTPStatus.OK
+    assert json_page.headers["Content-Type"].endswith("+json")
 
 
 def _check_406(name: str) -> Callable[[Capture, HttpResponse, Client], None]:
@@ -378,11 +388,11 @@ CHECKS: dict[str, Callable[[Capture, HttpResponse, Client], None]] = {
     "21-author-item-api-format-xml.txt": _check_api_format_xml,
     "22-author-item-api-format-xml-no-accept.txt": _check_api_format_xml,
     "24-author-item-jsonp.txt": _check_jsonp,
-    "32-accept-text-html.txt": _check_406("author"),
+    "32-accept-text-html.txt": _check_page,
     "33-accept-all-q0.txt": _check_406("author"),
-    "34-accept-star-q0-item-lastmod.txt": _check_406("author"),
-    "35-accept-star-q0-list.txt": _check_406("authors"),
-    "36-accept-star-q0-root.txt": _check_406("root"),
+    "34-accept-star-q0-item-lastmod.txt": _check_page,
+    "35-accept-star-q0-list.txt": _check_page,
+    "36-accept-star-q0-root.txt": _check_page,
     "40-404-unknown-path-no-slash.txt": _check_unknown_path("application/vnd.example.org.error+json", ERROR_404),
     "41-404-unknown-path-api-format-xml.txt": _check_unknown_path("application/vnd.example.org.error+xml", ERROR_404_XML),
     "42-404-unknown-path-slash.txt": _check_unknown_path("application/vnd.example.org.error+json", ERROR_404),
@@ -421,7 +431,7 @@ def test_defect_3_accept_parsing(client: Client) -> None:
 
 
 # The accept-negotiation table djblets was measured with, through a resource.
-# (offered: json, xml, vendor json, vendor xml)
+# (offered: json, xml, vendor json, vendor xml, and the browsable API's text/html)
 ACCEPT_TABLE = [
     (None, "json", "json"),
     ("", "json", "json"),
@@ -432,10 +442,10 @@ ACCEPT_TABLE = [
     ("application/xml;q=0.1, application/json;q=0.9", "json", "json"),
     ("application/vnd.example.org.author+xml", "xml", "xml"),
     ("application/vnd.example.org.author+json;version=2", "json", "json"),
-    ("text/html", "json", None),  # 406: nothing asked for can be produced
+    ("text/html", "json", "html"),  # the browsable API (without it: 406)
     ("application/*", "json", "json"),
     ("application/json;q=0, application/xml;q=0", "json", None),
-    ("text/html, */*;q=0", None, None),  # djblets: 500
+    ("text/html, */*;q=0", None, "html"),  # djblets: 500
     ("APPLICATION/XML", "json", "xml"),  # defect 3
 ]
 
@@ -460,6 +470,9 @@ def test_accept_table(client: Client, accept: str | None, djblets: str | None, o
     if ours is None:
         assert response.status_code == HTTPStatus.NOT_ACCEPTABLE
         assert response.headers["Content-Type"] == "application/vnd.example.org.error+json"
+    elif ours == "html":
+        assert response.status_code == HTTPStatus.OK
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     else:
         assert response.status_code == HTTPStatus.OK
         assert response.headers["Content-Type"] == f"application/vnd.example.org.author+{ours}"

@@ -260,4 +260,5 @@ def test_public_names() -> None:
         "media_type_matches",
         "negotiate",
         "parse_accept",
+        "quality",
     ]

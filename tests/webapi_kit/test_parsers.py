@@ -250,6 +250,9 @@ def test_json_non_object_allowed_when_asked() -> None:
     assert body.data == {}
 
 
+LONE_SURROGATE = "The request body is not valid JSON: a string holds a lone surrogate (\\u%s), which is not Unicode text"
+
+
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
@@ -263,6 +266,10 @@ def test_json_non_object_allowed_when_asked() -> None:
         # The offset counts the byte order mark, as a hex dump of the body would.
         (b'\xef\xbb\xbf{"a": "\xff"}', "The request body is not valid JSON: it is not UTF-8 (invalid start byte at byte 10)"),
         (b'\xef\xbb\xbf\xef\xbb\xbf{}', "The request body is not valid JSON: Expecting value: line 1 column 1 (char 0)"),
+        # Lone surrogates, in a value, a key or deep in a list: valid JSON, but no UTF-8 can hold them.
+        (b'{"a": "x\\ud800"}', LONE_SURROGATE % "d800"),
+        (b'{"\\uDFFF": 1}', LONE_SURROGATE % "dfff"),
+        (b'{"a": [1, {"b": ["\\udc00\\ud83d"]}]}', LONE_SURROGATE % "dc00"),
     ],
 )
 def test_bad_json_is_malformed(payload: bytes, message: str) -> None:
@@ -270,6 +277,11 @@ def test_bad_json_is_malformed(payload: bytes, message: str) -> None:
         parse_body(request("POST", payload, "application/json"), FIELD_PARSERS)
     assert info.value.msg == message
     assert info.value.status == 400
+
+
+def test_paired_surrogates_and_escaped_backslashes_are_text() -> None:
+    # A pair is one character; "\\\\ud800" is a backslash followed by letters.
+    assert decode_json(b'{"a": "\\ud83d\\ude00", "b": "\\\\ud800"}') == {"a": "\U0001f600", "b": "\\ud800"}
 
 
 def test_json_bomb_100000_deep_is_refused_quickly() -> None:

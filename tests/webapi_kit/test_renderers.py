@@ -615,7 +615,7 @@ def test_base_renderer_is_abstract() -> None:
 
 
 def test_public_names() -> None:
-    assert sorted(renderers.__all__) == ["JSONRenderer", "LxmlXMLRenderer", "Renderer", "XMLRenderer", "parse_xml"]
+    assert sorted(renderers.__all__) == ["JSONRenderer", "LxmlXMLRenderer", "PageRenderer", "Renderer", "XMLRenderer", "parse_xml"]
 
 
 def test_json_matches_stdlib_for_plain_data() -> None:

@@ -6,7 +6,7 @@ import base64
 import json
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from django.contrib.auth.models import User
@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from tests.testapp.models import Author, Book
+from webapi_kit.testing import APIClient, assert_api_error
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.testapp.extra")]
 
@@ -163,17 +164,21 @@ def test_a_value_the_database_cannot_hold_is_400_not_500(client: Client) -> None
 # Formats: vendor types, Item-Content-Type, Vary on everything.
 
 
-def test_vendor_types_and_item_content_type(client: Client, ursula: Author) -> None:
-    listed = client.get("/api/authors/", HTTP_ACCEPT="application/vnd.example.org.authors+xml")
-    assert listed.headers["Content-Type"] == "application/vnd.example.org.authors+xml"
-    assert listed.headers["Item-Content-Type"] == "application/vnd.example.org.author+xml"
-    books = client.get(f"/api/authors/{ursula.pk}/books/")
-    assert books.headers["Content-Type"] == "application/vnd.example.org.books+json"
-    assert books.headers["Item-Content-Type"] == "application/vnd.example.org.book+json"
-    created = client.post("/api/authors/", "name=Ted", content_type=FORM, **AUTH)
-    assert created.status_code == HTTPStatus.CREATED
-    assert created.headers["Content-Type"] == "application/vnd.example.org.author+json"
-    assert created.headers["Location"] == body(created)["author"]["links"]["self"]["href"]
+def test_vendor_types_and_item_content_type(api_client: APIClient, ursula: Author) -> None:
+    api_client.api_get(
+        "/api/authors/", headers={"Accept": "application/vnd.example.org.authors+xml"},
+        expected_mimetype="application/vnd.example.org.authors+xml",
+        expected_headers={"Item-Content-Type": "application/vnd.example.org.author+xml"},
+    )
+    api_client.api_get(
+        f"/api/authors/{ursula.pk}/books/", expected_mimetype="application/vnd.example.org.books+json",
+        expected_headers={"Item-Content-Type": "application/vnd.example.org.book+json"},
+    )
+    api_client.authenticate(basic=("admin", "secret"))
+    created = api_client.api_post(
+        "/api/authors/", {"name": "Ted"}, body="form", expected_mimetype="application/vnd.example.org.author+json"
+    )
+    assert created.headers["Location"] == created.links["self"]["href"]
 
 
 @pytest.mark.parametrize(
@@ -229,21 +234,20 @@ def test_if_modified_since(client: Client, ursula: Author) -> None:
     assert client.get(path, HTTP_IF_MODIFIED_SINCE=last_modified, HTTP_IF_NONE_MATCH='"other"').status_code == HTTPStatus.OK
 
 
-@pytest.mark.parametrize("accept", ["application/json", "application/xml"])
-def test_if_match_on_put(client: Client, ursula: Author, accept: str) -> None:
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_if_match_on_put(ursula: Author, fmt: Literal["json", "xml"]) -> None:
+    client = APIClient(format=fmt)
+    client.authenticate(basic=("admin", "secret"))
     path = f"/api/authors/{ursula.pk}/"
-    etag = client.get(path, HTTP_ACCEPT=accept).headers["ETag"]
-    stale = client.put(path, "bio=x", content_type=FORM, HTTP_IF_MATCH='"stale"', **AUTH)
-    assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
-    assert body(stale)["err"]["type"] == "precondition-failed"
+    etag = client.api_get(path).headers["ETag"]
+    stale = client.api_put(path, {"bio": "x"}, body="form", headers={"If-Match": '"stale"'}, expected_status=412)
+    assert_api_error(stale, type="precondition-failed")
     assert Author.objects.get(pk=ursula.pk).bio == ""
     # The tag of either rendition identifies the version.
-    fresh = client.put(path, "bio=x", content_type=FORM, HTTP_IF_MATCH=etag, **AUTH)
-    assert fresh.status_code == HTTPStatus.OK
+    client.api_put(path, {"bio": "x"}, body="form", headers={"If-Match": etag})
     assert Author.objects.get(pk=ursula.pk).bio == "x"
     # ...and is stale once the object changed.
-    again = client.put(path, "bio=y", content_type=FORM, HTTP_IF_MATCH=etag, **AUTH)
-    assert again.status_code == HTTPStatus.PRECONDITION_FAILED
+    client.api_put(path, {"bio": "y"}, body="form", headers={"If-Match": etag}, expected_status=412)
     assert Author.objects.get(pk=ursula.pk).bio == "x"
 
 

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from datarouter.models import Delivery, Publication
+from datarouter.models import Delivery, Feed, Publication
+
+from webapi_kit.testing import APIClient, assert_links
 
 from .conftest import basic, feed_body, sub_body
 
@@ -30,34 +32,32 @@ def client() -> Client:
     return Client(headers=OBO)
 
 
-def test_browse_from_the_root(client: Client) -> None:
-    root = client.get("/api/").json()
-    feeds_url = root["links"]["datarouter_feeds"]["href"]
-    assert feeds_url == "http://testserver/api/datarouter/feeds/"
-    created = _post(client, feeds_url, feed_body())
-    assert created.status_code == 201
-    feed = created.json()["datarouter_feed"]
+def test_browse_from_the_root(api_client: APIClient) -> None:
+    api_client.authenticate(headers=OBO)
+    root = api_client.api_get("/api/")
+    assert root.links["datarouter_feeds"]["href"] == "http://testserver/api/datarouter/feeds/"
+    created = api_client.follow(api_client.follow(root, "datarouter_feeds"), "create", feed_body())
+    feed = created.item
     assert feed["publisher"] == "alice"
     assert feed["endpoint_ids"] == ["user"]
-    assert "password" not in created.content.decode()
-    links = feed["links"]
-    assert set(links) >= {"self", "update", "delete", "datarouter_subscriptions", "datarouter_files", "datarouter_logs"}
-    listing = client.get(feeds_url).json()
+    assert "password" not in created.response.content.decode()
+    links = assert_links(
+        created, ["self", "update", "delete", "datarouter_subscriptions", "datarouter_files", "datarouter_logs"]
+    )
+    listing = api_client.follow(root, "datarouter_feeds")
     assert listing["stat"] == "ok"
-    assert [f["name"] for f in listing["datarouter_feeds"]] == ["Jettydemo"]
+    assert [f["name"] for f in listing.items] == ["Jettydemo"]
 
-    subs_url = links["datarouter_subscriptions"]["href"]
-    sub = _post(client, subs_url, sub_body())
-    assert sub.status_code == 201
-    assert sub.json()["datarouter_subscription"]["delivery_user"] == "LOGIN"
-    assert client.get(subs_url).json()["total_results"] == 1
+    sub = api_client.follow(api_client.follow(created, "datarouter_subscriptions"), "create", sub_body())
+    assert sub.item["delivery_user"] == "LOGIN"
+    assert api_client.follow(created, "datarouter_subscriptions")["total_results"] == 1
 
-    files_url = links["datarouter_files"]["href"]
-    upload = SimpleUploadedFile("sample.txt", b"uploaded body", content_type="text/plain")
-    published = client.post(files_url, {"file_id": "sample.txt", "file": upload, "meta": '{"a": 1}'},
-                            headers={"Authorization": basic()})
-    assert published.status_code == 201, published.content
-    item = published.json()["datarouter_file"]
+    published = api_client.api_post(
+        links["datarouter_files"]["href"],
+        {"file_id": "sample.txt", "file": ("sample.txt", b"uploaded body", "text/plain"), "meta": '{"a": 1}'},
+        headers={"Authorization": basic()},
+    )
+    item = published.item
     assert (item["file_id"], item["content_length"], item["content_type"], item["meta"]) == (
         "sample.txt", 13, "text/plain", '{"a": 1}'
     )
@@ -65,9 +65,9 @@ def test_browse_from_the_root(client: Client) -> None:
     assert (Path(settings.MEDIA_ROOT) / publication.storage_name).read_bytes() == b"uploaded body"
     assert Delivery.objects.count() == 1
 
-    logs = client.get(links["datarouter_logs"]["href"] + "?type=pub").json()
-    assert [r["type"] for r in logs["datarouter_logs"]] == ["pub"]
-    assert client.get(links["datarouter_logs"]["href"] + "?type=bogus").status_code == 400
+    logs = api_client.api_get(links["datarouter_logs"]["href"], {"type": "pub"})
+    assert [r["type"] for r in logs.items] == ["pub"]
+    api_client.api_get(links["datarouter_logs"]["href"], {"type": "bogus"}, expected_status=400)
 
 
 def test_api_publish_checks_the_endpoint_credentials(client: Client) -> None:
@@ -93,6 +93,37 @@ def test_api_owner_rules(client: Client) -> None:
     assert client.delete(url, headers={"X-ATT-DR-ON-BEHALF-OF": "bob"}).status_code == 403
     assert client.delete(url, headers=OBO).status_code == 204
     assert client.get(url).status_code == 404
+
+
+def test_put_changes_only_the_fields_given(client: Client) -> None:
+    body = feed_body(group_id=7)
+    body["authorization"]["endpoint_addrs"] = ["10.0.0.0/8"]
+    feed = _post(client, "/api/datarouter/feeds/", body).json()["datarouter_feed"]
+    url = feed["links"]["self"]["href"]
+
+    response = client.put(url, json.dumps({"description": "Changed"}), content_type="application/json")
+    assert response.status_code == 200, response.content
+    changed = response.json()["datarouter_feed"]
+    assert changed["description"] == "Changed"
+    unchanged = {k: v for k, v in feed.items() if k not in ("description", "links")}
+    assert {k: v for k, v in changed.items() if k in unchanged} == unchanged
+    stored = Feed.objects.get(pk=feed["id"])
+    assert (stored.group_id, stored.endpoint_addrs, stored.classification) == (7, ["10.0.0.0/8"], "unclassified")
+
+    # Inside authorization too, and a known endpoint id keeps its password.
+    response = client.put(url, json.dumps({"authorization": {"endpoint_addrs": []}}), content_type="application/json")
+    assert response.status_code == 200, response.content
+    stored.refresh_from_db()
+    assert stored.endpoint_addrs == []
+    assert [entry["id"] for entry in stored.endpoint_ids] == ["user"]
+    assert Client().put(f"/datarouter/publish/{feed['id']}/f", b"x", content_type="text/plain",
+                        headers={"Authorization": basic()}).status_code == 204
+
+    # What is given is still checked.
+    response = client.put(url, json.dumps({"suspend": "yes"}), content_type="application/json")
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["suspend"])
+    response = client.put(url, json.dumps({"name": "Other"}), content_type="application/json")
+    assert (response.status_code, response.json()["fields"]) == (400, {"name": ["May not be changed"]})
 
 
 FIELD_ERROR = {"code": 105, "msg": "One or more fields had errors", "type": "request-field-error"}

@@ -12,8 +12,10 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+import webapi_kit
+
 from datarouter.delivery import DeliveryLoop
-from datarouter.models import Delivery, LogRecord
+from datarouter.models import Delivery, LogRecord, Publication
 from tests.example_project.conftest import Reply, TargetServer, wait_until
 
 from .conftest import DR, SUB_TYPE, feed_id, sub_body, sub_id
@@ -71,6 +73,13 @@ def test_delivered_with_headers_body_and_credentials(dr: DR, target_server: Targ
     assert request.header("X-ATT-DR-META") == '{"filetype":"txt"}'
     assert request.header("Content-Type") == "text/plain"
     assert request.header("Expect") == "100-continue"
+    # Nothing else: no Accept or Accept-Encoding from httpx, and a User-Agent naming the service.
+    assert sorted(name.lower() for name, _ in request.headers) == [
+        "authorization", "content-length", "content-type", "expect", "host", "user-agent",
+        "x-att-dr-meta", "x-att-dr-publish-id",
+    ]
+    assert request.header("User-Agent") == f"webapi_kit-datarouter/{webapi_kit.__version__}"
+    assert [name for name, _ in request.headers][:2] == ["Host", "User-Agent"]
     [record] = wait_until(lambda: _records("del", sid))
     assert (record.status_code, record.publish_id, record.delivery_id, record.method) == (204, publish_id, "LOGIN", "PUT")
     assert record.request_uri == target_server.url + "/deliver/sample%20File.txt"
@@ -165,6 +174,9 @@ def test_deletion_is_delivered_as_delete(dr: DR, target_server: TargetServer, ru
     _worker(run_worker)
     [request] = target_server.wait_for(1)
     assert (request.method, request.path, request.body) == ("DELETE", "/deliver/gone", b"")
+    assert sorted(name.lower() for name, _ in request.headers) == [
+        "authorization", "host", "user-agent", "x-att-dr-publish-id",
+    ]
     wait_until(lambda: Delivery.objects.get().status == Delivery.DELIVERED)
 
 
@@ -282,3 +294,25 @@ def test_the_default_bound_leaves_the_margin(monkeypatch: pytest.MonkeyPatch) ->
     for name in ("DATAROUTER_LEASE", "DATAROUTER_DELIVERY_TIMEOUT", "DATAROUTER_LEASE_MARGIN"):
         monkeypatch.delenv(name, raising=False)
     assert DeliveryLoop().attempt_bound == 80.0
+
+
+def test_utf8_metadata_and_content_type_reach_the_subscriber_byte_for_byte(
+    dr: DR, target_server: TargetServer, run_worker: Callable[..., Any]
+) -> None:
+    fid, _ = _setup(dr, target_server)
+    meta = '{"name": "café ☃", "size": 4}'
+    content_type = "text/plain; title=naïve"
+    # A WSGI server hands header bytes to Django as Latin-1 text.
+    as_wsgi = meta.encode("utf-8").decode("latin-1")
+    response = dr.publish(fid, "f", b"data", content_type=content_type.encode("utf-8").decode("latin-1"),
+                          **{"X-ATT-DR-META": as_wsgi})
+    assert response.status_code == 204
+    publication = Publication.objects.get()
+    assert (publication.meta, publication.content_type) == (meta, content_type)
+    _worker(run_worker)
+    [request] = target_server.wait_for(1)
+    # The target's server reads header bytes as Latin-1 too.
+    assert request.header("X-ATT-DR-META").encode("latin-1") == meta.encode("utf-8")
+    assert request.header("Content-Type").encode("latin-1") == content_type.encode("utf-8")
+    assert request.body == b"data"
+    wait_until(lambda: Delivery.objects.get().status == Delivery.DELIVERED)

@@ -174,6 +174,50 @@ def test_bad_metadata_is_400(dr: DR, meta: str) -> None:
     assert "X-ATT-DR-META" in response.json()["error"]
 
 
+@pytest.mark.parametrize(
+    ("header", "value", "message"),
+    [
+        # Bytes that are not UTF-8 (a Latin-1 é), as a WSGI server hands them over.
+        ("X-ATT-DR-META", '{"a": "caf\xe9"}', "X-ATT-DR-META is not UTF-8 text"),
+        ("X-ATT-DR-META", '{"a":\n1}', "X-ATT-DR-META must not contain control characters or line breaks"),
+        ("X-ATT-DR-META", '{"a": "\x01"}', "X-ATT-DR-META must not contain control characters or line breaks"),
+    ],
+)
+def test_metadata_a_delivery_could_not_send_is_400_and_nothing_is_stored(
+    dr: DR, header: str, value: str, message: str
+) -> None:
+    fid = _feed(dr)
+    dr.sub(fid)
+    response = dr.publish(fid, "f", **{header: value})
+    assert (response.status_code, response.json()) == (400, {"error": message})
+    assert not Publication.objects.exists()
+    assert not Delivery.objects.exists()
+    assert _stored_files() == []
+
+
+@pytest.mark.parametrize(
+    ("content_type", "message"),
+    [
+        ("text/plain; title=caf\xe9", "Content-Type is not UTF-8 text"),
+        ("text/plain; a=\x7f", "Content-Type must not contain control characters or line breaks"),
+    ],
+)
+def test_a_content_type_a_delivery_could_not_send_is_400(dr: DR, content_type: str, message: str) -> None:
+    fid = _feed(dr)
+    dr.sub(fid)
+    response = dr.publish(fid, "f", content_type=content_type)
+    assert (response.status_code, response.json()) == (400, {"error": message})
+    assert not Publication.objects.exists()
+    assert _stored_files() == []
+
+
+def test_spaces_around_header_values_are_not_part_of_them(dr: DR) -> None:
+    fid = _feed(dr)
+    assert dr.publish(fid, "f", content_type=" text/plain ", **{"X-ATT-DR-META": ' {"a": 1}\t'}).status_code == 204
+    publication = Publication.objects.get()
+    assert (publication.meta, publication.content_type) == ('{"a": 1}', "text/plain")
+
+
 def test_dmaap_meta_header_is_accepted(dr: DR) -> None:
     fid = _feed(dr)
     assert dr.publish(fid, "f", **{"X-DMAAP-DR-META": '{"a": 1}'}).status_code == 204

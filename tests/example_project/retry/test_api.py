@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from retry.models import Attempt, RetryRequest, State
+from webapi_kit.testing import APIClient, assert_api_error, assert_links
+from webapi_kit.testing.client import Body
 
 pytestmark = pytest.mark.django_db
 
@@ -38,20 +39,26 @@ def _get(client: Client, url: str, **headers: str) -> tuple[int, Any]:
     return response.status_code, json.loads(response.content)
 
 
-def test_reachable_from_the_root_by_links(client: Client) -> None:
+@pytest.fixture
+def owner(api_client: APIClient) -> APIClient:
+    """The dialect's test client, calling as owner 1234."""
+    api_client.authenticate(headers={"X-Owner-ID": "1234"})
+    return api_client
+
+
+def test_reachable_from_the_root_by_links(owner: APIClient) -> None:
     request = _make()
     Attempt.objects.create(request=request, index=0, scheduled_at=request.accepted_at, started_at=request.accepted_at)
 
-    _, root = _get(client, "/api/")
-    _, listing = _get(client, root["links"]["retry_requests"]["href"])
-    item_links = listing["retry_requests"][0]["links"]
-    _, item = _get(client, item_links["self"]["href"])
-    _, attempts = _get(client, item["retry_request"]["links"]["retry_attempts"]["href"])
+    listing = owner.follow(owner.api_get("/api/"), "retry_requests")
+    item_links = assert_links(listing.items[0], ["self", "delete", "retry_attempts"], exact=True)
+    item = owner.follow(listing.items[0], "self")
+    attempts = owner.follow(item, "retry_attempts")
 
     assert item_links["delete"] == {"method": "DELETE", "href": f"http://testserver/api/retry/requests/{request.pk}/"}
     assert item["stat"] == "ok"
     assert attempts["stat"] == "ok"
-    assert [a["index"] for a in attempts["retry_attempts"]] == [0]
+    assert [a["index"] for a in attempts.items] == [0]
 
 
 def test_item_payload(client: Client) -> None:
@@ -74,26 +81,24 @@ def test_item_payload(client: Client) -> None:
     }
 
 
-def test_list_is_paged_and_filtered_by_state(client: Client) -> None:
+def test_list_is_paged_and_filtered_by_state(owner: APIClient) -> None:
     pending = _make()
     done = _make(state=State.SUCCEEDED)
     _make(owner="other")
 
-    _, everything = _get(client, "/api/retry/requests/")
-    assert [r["id"] for r in everything["retry_requests"]] == [done.pk, pending.pk]
+    everything = owner.api_get("/api/retry/requests/")
+    assert [r["id"] for r in everything.items] == [done.pk, pending.pk]
     assert everything["total_results"] == 2
 
-    _, succeeded = _get(client, "/api/retry/requests/?state=succeeded")
-    assert [r["id"] for r in succeeded["retry_requests"]] == [done.pk]
+    succeeded = owner.api_get("/api/retry/requests/", {"state": "succeeded"})
+    assert [r["id"] for r in succeeded.items] == [done.pk]
 
-    _, page = _get(client, "/api/retry/requests/?max-results=1")
-    assert [r["id"] for r in page["retry_requests"]] == [done.pk]
-    assert page["links"]["next"]["href"] == "http://testserver/api/retry/requests/?start=1&max-results=1"
+    page = owner.api_get("/api/retry/requests/", {"max-results": 1})
+    assert [r["id"] for r in page.items] == [done.pk]
+    assert page.links["next"]["href"] == "http://testserver/api/retry/requests/?start=1&max-results=1"
 
-    status, bad = _get(client, "/api/retry/requests/?state=lost")
-    assert status == 400
-    assert bad["err"]["code"] == 105
-    assert "state" in bad["fields"]
+    bad = owner.api_get("/api/retry/requests/", {"state": "lost"}, expected_status=400)
+    assert_api_error(bad, 105, fields=["state"])
 
 
 def test_attempts_child_list(client: Client) -> None:
@@ -136,66 +141,54 @@ def test_an_owner_never_sees_another_owners_requests(client: Client) -> None:
     assert theirs.state == State.PENDING
 
 
-def test_without_owner_header_the_answer_is_401_with_a_challenge(client: Client) -> None:
-    response = client.get("/api/retry/requests/")
-    assert response.status_code == 401
-    assert response["WWW-Authenticate"] == "X-Owner-ID"
-    assert json.loads(response.content)["err"] == {
-        "code": 103, "msg": "Header 'X-Owner-ID' is missing", "type": "auth-not-logged-in"
-    }
+def test_without_owner_header_the_answer_is_401_with_a_challenge(api_client: APIClient) -> None:
+    response = api_client.api_get(
+        "/api/retry/requests/", expected_status=401, expected_headers={"WWW-Authenticate": "X-Owner-ID"}
+    )
+    assert_api_error(response, 103, msg="Header 'X-Owner-ID' is missing", type="auth-not-logged-in")
 
 
-def test_cancel_by_delete(client: Client) -> None:
+def test_cancel_by_delete(owner: APIClient) -> None:
     request = _make()
 
-    response = client.delete(f"/api/retry/requests/{request.pk}/", **OWNER)
+    response = owner.api_delete(f"/api/retry/requests/{request.pk}/", expected_status=200)
 
-    assert response.status_code == 200
-    assert json.loads(response.content)["retry_request"]["state"] == "cancelled"
+    assert response.item["state"] == "cancelled"
     request.refresh_from_db()
     assert (request.state, request.next_due_at) == (State.CANCELLED, None)
     assert request.finished_at is not None
     # Again: still cancelled, still 200.
-    assert client.delete(f"/api/retry/requests/{request.pk}/", **OWNER).status_code == 200
+    owner.api_delete(f"/api/retry/requests/{request.pk}/", expected_status=200)
 
 
 @pytest.mark.parametrize("state", [State.SUCCEEDED, State.GAVE_UP])
-def test_cancelling_a_finished_request_is_a_conflict(client: Client, state: str) -> None:
+def test_cancelling_a_finished_request_is_a_conflict(owner: APIClient, state: str) -> None:
     request = _make(state=state)
 
-    response = client.delete(f"/api/retry/requests/{request.pk}/", **OWNER)
+    response = owner.api_delete(f"/api/retry/requests/{request.pk}/", expected_status=409)
 
-    assert response.status_code == 409
-    body = json.loads(response.content)
-    assert body["err"]["code"] == 111
-    assert body["err"]["msg"] == f"The request has already finished ({state}); there is nothing to cancel"
+    assert_api_error(response, 111, msg=f"The request has already finished ({state}); there is nothing to cancel")
 
 
-def test_create_through_the_api_shares_the_native_rules(client: Client, settings: Any) -> None:
+def test_create_through_the_api_shares_the_native_rules(owner: APIClient, settings: Any) -> None:
     body = {"intervals": [5], "request": {"url": URL, "method": "PUT", "headers": {"X-B": ["c"]}, "body": "x"}}
-    response = client.post("/api/retry/requests/", json.dumps(body), content_type="application/json", **OWNER)
+    response = owner.api_post("/api/retry/requests/", body)
 
-    assert response.status_code == 201
     created = RetryRequest.objects.get()
-    assert response["Location"] == f"http://testserver/api/retry/requests/{created.pk}/"
+    assert response.headers["Location"] == f"http://testserver/api/retry/requests/{created.pk}/"
     assert (created.owner_id, created.method, created.headers, bytes(created.body)) == ("1234", "PUT", [["X-B", "c"]], b"x")
 
-    bad = client.post(
-        "/api/retry/requests/", json.dumps({"intervals": [], "request": {"url": "x"}}),
-        content_type="application/json", **OWNER,
-    )
-    assert bad.status_code == 400
-    assert json.loads(bad.content)["fields"] == {
+    bad = owner.api_post("/api/retry/requests/", {"intervals": [], "request": {"url": "x"}}, expected_status=400)
+    assert bad["fields"] == {
         "intervals": ["'intervals' must not be empty"],
         "request.url": ["'request.url' must be an http or https URL, not \"x\""],
         "request.method": ["'request.method' is required"],
     }
 
     settings.RETRY_LIMIT_COUNT = 1
-    limited = client.post("/api/retry/requests/", json.dumps(body), content_type="application/json", **OWNER)
-    assert limited.status_code == 429
-    assert json.loads(limited.content)["err"]["msg"] == "Only 1 requests are allowed per owner per 30 minutes"
-    assert "Retry-After" in limited
+    limited = owner.api_post("/api/retry/requests/", body, expected_status=429)
+    assert_api_error(limited, msg="Only 1 requests are allowed per owner per 30 minutes")
+    assert "Retry-After" in limited.headers
 
 
 def test_reads_redact_secrets_and_hide_the_body(client: Client) -> None:
@@ -212,20 +205,14 @@ def test_reads_redact_secrets_and_hide_the_body(client: Client) -> None:
     assert b"secret" not in client.get(f"/api/retry/requests/{request.pk}/", **OWNER).content
 
 
-@pytest.mark.parametrize("multipart", [True, False], ids=["multipart", "urlencoded"])
-def test_create_from_a_form_with_json_text_fields(client: Client, multipart: bool) -> None:
+@pytest.mark.parametrize("body", ["multipart", "form"])
+def test_create_from_a_form_with_json_text_fields(owner: APIClient, body: Body) -> None:
     form = {"request": json.dumps({"url": URL, "method": "POST", "body": "x"}), "intervals": "[1, 2]"}
-    if multipart:
-        response = client.post("/api/retry/requests/", form, **OWNER)
-    else:
-        response = client.post(
-            "/api/retry/requests/", urlencode(form), content_type="application/x-www-form-urlencoded", **OWNER
-        )
+    response = owner.api_post("/api/retry/requests/", form, body=body)
 
-    assert response.status_code == 201, response.content
     created = RetryRequest.objects.get()
     assert (created.method, created.url, created.intervals, bytes(created.body)) == ("POST", URL, [1, 2], b"x")
-    assert json.loads(response.content)["retry_request"]["intervals"] == [1, 2]
+    assert response.item["intervals"] == [1, 2]
 
 
 def test_form_fields_that_are_not_json_are_field_errors(client: Client) -> None:

@@ -62,6 +62,9 @@ def test_zero_interval_is_allowed(client: Client) -> None:
     assert submit(client, payload(URL, [0, 5])).status_code == 200
 
 
+UNSENDABLE_VALUE = "'request.headers.%s' values must be printable ASCII, without control characters or spaces at either end"
+
+
 def _invalid(message: str) -> dict[str, str]:
     return {"type": "invalid_body", "message": message}
 
@@ -100,10 +103,22 @@ def _invalid(message: str) -> dict[str, str]:
         (payload(URL, headers={"X-Foo": "Bar"}), [_invalid("'request.headers.X-Foo' must be a list of strings")]),
         (payload(URL, headers={"X-Foo": ["Bar", 1]}), [_invalid("'request.headers.X-Foo' must be a list of strings")]),
         (payload(URL, headers={"X Foo": ["Bar"]}), [_invalid("'request.headers' has an invalid header name \"X Foo\"")]),
-        (
-            payload(URL, headers={"X-Foo": ["a\r\nX-Evil: 1"]}),
-            [_invalid("'request.headers.X-Foo' values must not contain line breaks or NUL")],
+        *(
+            (payload(URL, headers={"X-Foo": [value]}), [_invalid(UNSENDABLE_VALUE % "X-Foo")])
+            # Nothing the worker's HTTP client could put on the wire as it was given.
+            for value in ("a\r\nX-Evil: 1", "caf\u00e9", "a\x01b", "\x7f", " padded", "padded\t", "\u2603")
         ),
+        (
+            payload(URL, headers={"Transfer-Encoding": ["chunked"]}),
+            [_invalid("'request.headers.Transfer-Encoding' cannot be re-sent: the body goes with a Content-Length")],
+        ),
+        (
+            payload(URL, headers={"Content-Length": ["99"]}, body="abc"),
+            [_invalid("'request.headers.Content-Length' must be the body's length, 3")],
+        ),
+        # Host names the worker's client cannot turn into IDNA, and a DEL it will not send.
+        (payload("http://\u2603\u2603.example/"), [_invalid("'request.url' must be an http or https URL, not \"http://\u2603\u2603.example/\"")]),
+        (payload("http://x.example/\x7f"), [_invalid("'request.url' must be an http or https URL, not \"http://x.example/\x7f\"")]),
         (payload(URL, body={"a": 1}), [_invalid("'request.body' must be a string")]),
     ],
 )
@@ -338,6 +353,27 @@ def test_native_item_and_cancel(client: Client) -> None:
     assert (mine.state, mine.next_due_at) == (State.CANCELLED, None)
     # Cancelling twice is harmless.
     assert client.delete(item_url, HTTP_X_OWNER_ID="1234").status_code == 200
+
+
+def test_native_cancel_takes_preconditions(client: Client) -> None:
+    """The native resources have no model: the precondition is judged against what GET answers."""
+    mine = _accept(client)
+    item_url = f"{SUBMIT_URL}{mine.pk}/"
+    etag = client.get(item_url, HTTP_X_OWNER_ID="1234")["ETag"]
+    for headers in ({"HTTP_IF_MATCH": '"stale"'}, {"HTTP_IF_NONE_MATCH": "*"}, {"HTTP_IF_NONE_MATCH": etag}):
+        refused = client.delete(item_url, HTTP_X_OWNER_ID="1234", **headers)
+        assert refused.status_code == 412, headers
+        assert refused["Content-Type"] == "application/json"
+        assert errors(refused) == [
+            {"type": "precondition_failed", "message": "The object has changed since the given version"}
+        ]
+        mine.refresh_from_db()
+        assert mine.state == State.PENDING
+    # Another owner's request is not there, whatever the condition.
+    assert client.delete(item_url, HTTP_X_OWNER_ID="other", HTTP_IF_MATCH=etag).status_code == 404
+    assert client.delete(item_url, HTTP_X_OWNER_ID="1234", HTTP_IF_MATCH=etag).status_code == 200
+    mine.refresh_from_db()
+    assert mine.state == State.CANCELLED
 
 
 def test_native_cancel_of_a_finished_request_is_a_conflict(client: Client) -> None:

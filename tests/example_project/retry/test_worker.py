@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+import webapi_kit
+
 from retry.models import Attempt, RetryRequest, State
 from tests.example_project.conftest import Reply, TargetServer, WorkerProcess, wait_until
 from tests.example_project.retry.helpers import submit
@@ -78,6 +80,26 @@ def test_end_to_end_500_500_200(client: Client, target_server: TargetServer, run
         (0, 500, ""), (1, 500, ""), (2, 200, "")
     ]
     assert all(a["duration"] is not None and a["finished_at"] for a in attempts["retry_attempts"])
+
+
+def test_the_target_sees_the_stored_headers_and_a_user_agent_naming_the_service(
+    client: Client, target_server: TargetServer, run_worker: StartWorker
+) -> None:
+    _started(run_worker)
+    _accept(client, target_server.url + "/bare", [0])
+    _accept(client, target_server.url + "/own", [0], method="POST", body="x",
+            headers={"User-Agent": ["billing/2.1"], "Accept": ["text/plain"], "X-Foo": ["a", "b"]})
+    received = {seen.path: seen for seen in target_server.wait_for(2)}
+
+    host = target_server.url.removeprefix("http://")
+    # Headers as the target's server parsed them off the wire, in order: httpx's
+    # Accept, Accept-Encoding and Connection are not added.
+    assert received["/bare"].headers == [("Host", host), ("User-Agent", f"webapi_kit-retry/{webapi_kit.__version__}")]
+    # The stored request's own User-Agent wins over the service's.
+    assert received["/own"].headers == [
+        ("Host", host), ("User-Agent", "billing/2.1"), ("Accept", "text/plain"),
+        ("X-Foo", "a"), ("X-Foo", "b"), ("Content-Length", "1"),
+    ]
 
 
 def test_timeout_is_a_failed_attempt(client: Client, target_server: TargetServer, run_worker: StartWorker) -> None:
