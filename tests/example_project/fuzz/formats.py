@@ -47,16 +47,22 @@ def _is_xml(content_type: str) -> bool:
 
 
 def _wanted_format(answer: Answer) -> str | None:
-    """"json" or "xml" when the client left one choice (``?api_format=`` first, then Accept)."""
+    """"json", "xml" or "html" when the client left one choice (``?api_format=`` first, then Accept)."""
     formats = [value for key, value in parse_qsl(answer.call.query, keep_blank_values=True) if key == "api_format"]
-    if formats and formats[-1] in ("json", "xml"):
+    if formats and formats[-1] in ("json", "xml", "html"):
         return formats[-1]
     accept = answer.call.environ.get("HTTP_ACCEPT")
     if accept in JSON_ONLY:
         return "json"
     if accept in XML_ONLY:
         return "xml"
+    if accept and accept.split(",")[0].split(";")[0].strip() == "text/html":
+        return "html"
     return None
+
+
+#: A piece of markup the fuzzer sends (strategies.SPECIAL_TEXTS); a page must show it escaped.
+UNESCAPED = "<x>"
 
 
 def api_tree(answer: Answer) -> str | None:
@@ -65,6 +71,16 @@ def api_tree(answer: Answer) -> str | None:
         return "a body where none belongs" if answer.content and answer.call.method == "HEAD" else None
     wants = _wanted_format(answer)
     failed = answer.status >= HTTPStatus.BAD_REQUEST
+    if answer.content_type == "text/html":
+        # The browsable API: pages for browsers, which asked for them.
+        if wants != "html":
+            return "an HTML page although the client did not ask for one"
+        if UNESCAPED in answer.content.decode("utf-8", "replace"):
+            return f"the page shows {UNESCAPED!r} unescaped"
+        return None
+    if wants == "html":
+        return None if answer.content_type in ("application/json", "application/xml") or \
+            answer.content_type.endswith(("+json", "+xml")) else f"{answer.content_type!r} for a browser"
     if _is_xml(answer.content_type):
         if wants == "json":
             return "XML although the client asked for JSON only"
