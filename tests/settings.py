@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "webapi_kit",
+    "webapi_kit.tokens",
     "tests.testapp",
 ]
 
@@ -32,6 +33,9 @@ MIDDLEWARE = [
 
 # Tests that start real servers point them at other URLconfs.
 ROOT_URLCONF = os.environ.get("DJANGO_ROOT_URLCONF", "tests.testapp.urls")
+
+# pytest-django's live_server serves static files under this prefix.
+STATIC_URL = "static/"
 
 DATABASES = {
     "default": dj_database_url.config(default="sqlite:///" + os.path.join(os.path.dirname(__file__), "test.sqlite3")),

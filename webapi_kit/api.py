@@ -19,7 +19,9 @@ import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path
@@ -34,6 +36,7 @@ from webapi_kit.conf import api_settings
 from webapi_kit.renderers import PageRenderer, Renderer
 from webapi_kit.resource import WebAPIResource
 from webapi_kit.responses import APIResponse
+from webapi_kit.session_resource import SessionResource
 
 __all__ = ["API", "RootResource"]
 
@@ -68,6 +71,9 @@ class API:
     and the browsable HTML pages; ``browsable=False`` leaves out the pages
     (every :class:`~webapi_kit.renderers.PageRenderer`) whichever renderers
     are given.
+    ``login_sessions=True`` starts an API login session when HTTP Basic or
+    an API token lets a user in (:mod:`webapi_kit.login_sessions`), and
+    adds the ``session`` resource (``DELETE`` logs out) to the root.
     """
 
     def __init__(
@@ -84,7 +90,13 @@ class API:
         root: bool = True,
         strict_accept: bool = True,
         browsable: bool = True,
+        login_sessions: bool = False,
     ) -> None:
+        self.login_sessions = login_sessions
+        if login_sessions:
+            _check_sessions_installed()
+            if not any(r.name == "session" for r in resources):
+                resources = [*resources, SessionResource()]
         self.resources = tuple(resources)
         self.envelope = envelope or StatEnvelope()
         self.mimetype_vendor = mimetype_vendor
@@ -218,6 +230,17 @@ def _view(view: Callable[..., HttpResponse], resource: WebAPIResource | None) ->
     wrapped = csrf_exempt(view)
     wrapped.webapi_resource = resource  # type: ignore[attr-defined]
     return wrapped
+
+
+def _check_sessions_installed() -> None:
+    """Login sessions are stored by Django's session engine: refuse to build without its table."""
+    engine = settings.SESSION_ENGINE
+    if engine.startswith("django.contrib.sessions.backends.") and engine.rsplit(".", 1)[1] in ("db", "cached_db"):
+        if not apps.is_installed("django.contrib.sessions"):
+            raise ImproperlyConfigured(
+                "API(login_sessions=True) stores sessions with SESSION_ENGINE "
+                f"{engine!r}: add 'django.contrib.sessions' to INSTALLED_APPS"
+            )
 
 
 # Base URLs already answered, by everything they depend on. Checking the

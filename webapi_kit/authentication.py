@@ -26,6 +26,7 @@ from django.utils.datastructures import MultiValueDict
 
 from webapi_kit.conf import api_settings
 from webapi_kit.errors import LoginFailed, PermissionDenied, RateLimitExceeded
+from webapi_kit.login_sessions import cross_site_reason, load_login_session
 from webapi_kit.throttling import parse_rate, remote_addr, window_counter
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "BasicAuthentication",
     "Credentials",
     "KeyAuthentication",
+    "LoginSessionAuthentication",
     "SessionAuthentication",
     "hash_key",
 ]
@@ -48,6 +50,10 @@ class Credentials:
 
 class Authentication:
     """Base class; subclasses implement :meth:`authenticate`."""
+
+    #: Whether a user this lets in starts an API login session on an
+    #: ``API(login_sessions=True)`` (credentials sent once, then a cookie).
+    starts_session: bool = False
 
     #: The ``WWW-Authenticate`` challenge for a 401, or ``None``.
     def challenge(self) -> str | None:
@@ -85,6 +91,7 @@ class BasicAuthentication(Authentication):
     """HTTP Basic against Django's authentication backends."""
 
     failure_limit = _LoginFailureLimit()
+    starts_session = True
 
     def challenge(self) -> str:
         return f'Basic realm="{api_settings.AUTH_REALM}"'
@@ -106,6 +113,11 @@ class BasicAuthentication(Authentication):
         if user is None or not user.is_active:
             self.failure_limit.record(request, username)
             raise LoginFailed(www_authenticate=self.challenge())
+        # Browsers resend Basic credentials they were once given to any
+        # request, other sites' forms included.
+        reason = cross_site_reason(request)
+        if reason:
+            raise PermissionDenied(f"CSRF Failed: {reason}")
         return Credentials(user=user)
 
 
@@ -129,6 +141,27 @@ class SessionAuthentication(Authentication):
             if reason:
                 raise PermissionDenied(f"CSRF Failed: {reason}")
         return Credentials(user=user)
+
+
+class LoginSessionAuthentication(Authentication):
+    """The cookie of an API login session (:mod:`webapi_kit.login_sessions`).
+
+    An ``API(login_sessions=True)`` adds it to every resource that has an
+    authenticator that ``starts_session``. Writes need no CSRF token (API
+    clients have none); the cookie is ``SameSite=Strict`` and a request a
+    browser labels cross-site is refused.
+    """
+
+    def authenticate(self, request: HttpRequest) -> Credentials | None:
+        if api_settings.LOGIN_SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        loaded = load_login_session(request)
+        if loaded is None:
+            return None
+        reason = cross_site_reason(request)
+        if reason:
+            raise PermissionDenied(f"CSRF Failed: {reason}")
+        return Credentials(user=loaded[1])
 
 
 class _CSRFCheck(CsrfViewMiddleware):
@@ -173,6 +206,9 @@ class KeyAuthentication(Authentication):
     """
 
     scheme: str = "Key"
+    #: Keys name principals, not necessarily users: set ``True`` where
+    #: :meth:`get_user` answers one and a login session should start.
+    starts_session = False
 
     def challenge(self) -> str:
         return f'{self.scheme} realm="{api_settings.AUTH_REALM}"'

@@ -52,6 +52,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURE_LIMIT": "10/15m",
     # The realm named in WWW-Authenticate for HTTP Basic.
     "AUTH_REALM": "Web API",
+    # API login sessions (API(login_sessions=True)): their own cookie, kept
+    # apart from the browser login's (see docs/guide/auth.rst).
+    "LOGIN_SESSION_COOKIE_NAME": "webapi_sessionid",
+    "LOGIN_SESSION_COOKIE_SAMESITE": "Strict",
 }
 
 _IMPORT_STRINGS = {"AUTHENTICATION_CLASSES", "PERMISSION_CLASSES", "RENDERER_CLASSES", "THROTTLE_CLASSES"}

@@ -31,7 +31,7 @@ working; 120-128 are webapi_kit's own and will not change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -109,11 +109,15 @@ class _Unauthorized(WebAPIError):
         self,
         msg: str | None = None,
         *,
-        www_authenticate: str = 'Basic realm="Web API"',
+        www_authenticate: str | Sequence[str] = 'Basic realm="Web API"',
         headers: Mapping[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(msg, headers={"WWW-Authenticate": www_authenticate, **(headers or {})}, extra=extra)
+        # One challenge per scheme, each sent as its own header.
+        challenges = (www_authenticate,) if isinstance(www_authenticate, str) else tuple(www_authenticate)
+        self.challenges: tuple[str, ...] = challenges
+        first = {"WWW-Authenticate": challenges[0]} if challenges else {}
+        super().__init__(msg, headers={**first, **(headers or {})}, extra=extra)
 
 
 class NotLoggedIn(_Unauthorized):

@@ -30,6 +30,7 @@ from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Literal, cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, ObjectDoesNotExist, SuspiciousOperation
@@ -37,8 +38,9 @@ from django.db import DataError, IntegrityError, InterfaceError, OperationalErro
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from webapi_kit import conditional
-from webapi_kit.authentication import Authentication
+from webapi_kit import conditional, login_sessions
+from webapi_kit.authentication import Authentication, LoginSessionAuthentication
+from webapi_kit.challenges import ChallengeResponse, merge_challenges
 from webapi_kit.conf import api_settings
 from webapi_kit.context import RequestContext, bind_request_context, name_set, query_params, request_context
 from webapi_kit.envelopes import Envelope
@@ -174,9 +176,16 @@ class WebAPIResource(Serialization, ModelHandlers):
         renderers = tuple(self.renderers or api.renderers)
         self.renderers = renderers
         self.parsers = tuple(self.parsers or api.parsers)
-        self._authenticators: tuple[Authentication, ...] = _instances(
+        authenticators: tuple[Authentication, ...] = _instances(
             self.authentication_classes, api.authentication_classes, api_settings.AUTHENTICATION_CLASSES
         )
+        # Login sessions where a login can start one: its cookie is read
+        # last, so credentials sent with the request win over it.
+        self._login_sessions = api.login_sessions and any(a.starts_session for a in authenticators)
+        if self._login_sessions and not any(isinstance(a, LoginSessionAuthentication) for a in authenticators):
+            authenticators = (*authenticators, LoginSessionAuthentication())
+        self._authenticators = authenticators
+        self._challenges = merge_challenges([c for a in authenticators if (c := a.challenge())])
         self._permissions: tuple[Permission, ...] = _instances(
             self.permission_classes, api.permission_classes, api_settings.PERMISSION_CLASSES
         )
@@ -342,7 +351,25 @@ class WebAPIResource(Serialization, ModelHandlers):
         except Exception as exc:  # noqa: BLE001 - every failure must answer in the API's format
             response = self.error_response(request, self.handle_exception(request, exc), fmt)
         _vary_on_accept(response)
+        if self._login_sessions:
+            self._finish_login_session(request, kind, kwargs, response)
         return response
+
+    def _finish_login_session(
+        self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], response: HttpResponse
+    ) -> None:
+        """Set (or delete) the login session's cookie, scoped to the API's path."""
+        if login_sessions.in_use(request):
+            # Who is answered depends on the cookie: caches must key on it.
+            patch_vary_headers(response, ("Cookie",))
+        if not login_sessions.cookie_pending(request):
+            return
+        template = self.item_template if kind == "item" else self.list_template
+        try:
+            path = urlsplit(self.api.base_url(request, template, kwargs)).path
+        except SuspiciousOperation:  # a Host not answered for: no cookie for it either
+            return
+        login_sessions.finish_response(request, response, path)
 
     def _present(self, request: HttpRequest, kind: Kind, kwargs: dict[str, str], fmt: Format) -> HttpResponse:
         """A page format: the pipeline's answer, handed to the page renderer."""
@@ -427,6 +454,8 @@ class WebAPIResource(Serialization, ModelHandlers):
             if credentials is not None:
                 if credentials.user is not None:
                     request.user = credentials.user
+                    if self._login_sessions and authenticator.starts_session:
+                        login_sessions.start_login_session(request, credentials.user)
                 request.auth = credentials.auth  # type: ignore[attr-defined]
                 return
 
@@ -441,9 +470,8 @@ class WebAPIResource(Serialization, ModelHandlers):
     def permission_denied(self, request: HttpRequest, msg: str | None = None) -> WebAPIError:
         """The error for a refusal: 401 for anonymous callers, 403 otherwise."""
         if not is_authenticated(request):
-            challenge = next((c for a in self._authenticators if (c := a.challenge())), None)
-            if challenge:
-                return NotLoggedIn(www_authenticate=challenge)
+            if self._challenges:
+                return NotLoggedIn(www_authenticate=self._challenges)
             return NotLoggedIn()
         return PermissionDenied(msg)
 
@@ -630,8 +658,11 @@ class WebAPIResource(Serialization, ModelHandlers):
         return self.envelope
 
     @staticmethod
-    def _content_response(body: bytes, content_type: str, status: int) -> HttpResponse:
-        response = HttpResponse(body, content_type=content_type, status=status)
+    def _content_response(body: bytes, content_type: str, status: int, challenges: tuple[str, ...] = ()) -> HttpResponse:
+        if challenges:
+            response: HttpResponse = ChallengeResponse(body, content_type=content_type, status=status, challenges=challenges)
+        else:
+            response = HttpResponse(body, content_type=content_type, status=status)
         # Always a length: djblets' lazy bodies went out empty under plain WSGI.
         response["Content-Length"] = str(len(body))
         response["X-Content-Type-Options"] = "nosniff"
@@ -680,9 +711,17 @@ class WebAPIResource(Serialization, ModelHandlers):
         """Render ``error`` through the envelope in the format of ``fmt``."""
         row = self.formats["error"].for_renderer(fmt.renderer)
         body = row.renderer.render(self.get_envelope().error(error))
-        response = self._content_response(body, row.content_type, error.status)
+        challenges: tuple[str, ...] = ()
+        own = getattr(error, "challenges", None)
+        if own is not None and error.status == HTTPStatus.UNAUTHORIZED:
+            # Every way in this resource knows of, the error's own first; Basic leads.
+            # (An error that sets WWW-Authenticate itself keeps exactly that.)
+            challenges = merge_challenges(own, self._challenges)
+        response = self._content_response(body, row.content_type, error.status, challenges)
         for header, value in error.headers.items():
             response[header] = value
+        if challenges:
+            response["WWW-Authenticate"] = challenges[0]
         if request.method == "HEAD":
             response.content = b""
         _vary_on_accept(response)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "webapi_kit",
+    "webapi_kit.tokens",
     "worker",
     "retry",
     "queuey",

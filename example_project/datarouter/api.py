@@ -4,9 +4,11 @@
 bodies as on the native surface); each feed links to its
 ``subscriptions/``, ``files/`` (the publications; ``POST`` a multipart
 upload to publish) and ``logs/``. Every read and every provisioning
-change acts for the user named by ``X-ATT-DR-ON-BEHALF-OF``: without it the
-answer is 401 with ``WWW-Authenticate: X-ATT-DR-ON-BEHALF-OF`` (what may be
-seen is :mod:`datarouter.services`' one visibility rule). A publish
+change acts for the user named by ``X-ATT-DR-ON-BEHALF-OF``, or for the
+logged-in site user of the same name (:mod:`config.identity`,
+:func:`datarouter.services.user_for_login`): without either the answer is
+401 with ``WWW-Authenticate: Basic`` and ``X-ATT-DR-ON-BEHALF-OF`` (what may
+be seen is :mod:`datarouter.services`' one visibility rule). A publish
 authenticates with HTTP Basic against the feed's endpoint ids instead.
 """
 
@@ -20,9 +22,11 @@ from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from webapi_kit.errors import FieldError, MalformedRequest, NotLoggedIn
+from config.forms import json_form_fields
+from config.identity import USER_AUTHENTICATION, site_user
+from webapi_kit.errors import FieldError, MalformedRequest, NotLoggedIn, PermissionDenied
 from webapi_kit.fields import Bool, DateTime, File, Int, String, request_fields
-from webapi_kit.resource import RequestContext, WebAPIResource
+from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 
 from . import logs, media, publishing, services
 from .models import Feed, LogRecord, Publication, Subscription
@@ -36,14 +40,29 @@ CHALLENGE = "X-ATT-DR-ON-BEHALF-OF"
 
 
 def reader(request: HttpRequest) -> str:
-    """The on-behalf-of user; 401 without one (anonymous callers see nothing here)."""
+    """The user the caller acts for: the logged-in one's name, else the header's; 401 without either."""
     value = media.header(request, "ON-BEHALF-OF")
+    user = site_user(request)
+    if user is not None:
+        name = services.user_for_login(user.get_username())
+        if value is not None and value.strip() and value.strip() != name:
+            raise PermissionDenied(f"You are logged in as {name!r}; X-ATT-DR-ON-BEHALF-OF may not name another")
+        return name
     if value is None or not value.strip():
         raise NotLoggedIn("Name the user you act for in X-ATT-DR-ON-BEHALF-OF", www_authenticate=CHALLENGE)
     return media.on_behalf_of(request)
 
 
-class SubscriptionResource(WebAPIResource):
+def _form(request: HttpRequest, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A feed's or subscription's fields; in a form, ``authorization`` and ``delivery`` are JSON text."""
+    return json_form_fields(request_context(request), data, ("authorization", "delivery"))
+
+
+class _DatarouterResource(WebAPIResource):
+    authentication_classes = USER_AUTHENTICATION
+
+
+class SubscriptionResource(_DatarouterResource):
     name = "datarouter_subscription"
     uri_name = "subscriptions"
     uri_object_key = "subscription_id"
@@ -67,18 +86,18 @@ class SubscriptionResource(WebAPIResource):
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
         user = reader(request)
-        return services.create_subscription(kwargs["feed_id"], user, clean_subscription(data, creating=True))
+        return services.create_subscription(kwargs["feed_id"], user, clean_subscription(_form(request, data), creating=True))
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
         sub = self.get_object(request, **kwargs)
-        return services.update_subscription(sub.pk, reader(request), clean_subscription(data, creating=False))
+        return services.update_subscription(sub.pk, reader(request), clean_subscription(_form(request, data), creating=False))
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         sub = self.get_object(request, **kwargs)
         services.delete_subscription(sub.pk, reader(request))
 
 
-class FileResource(WebAPIResource):
+class FileResource(_DatarouterResource):
     """The feed's publications; ``POST`` a multipart ``file`` (and ``file_id``, ``meta``) to publish."""
 
     name = "datarouter_file"
@@ -87,8 +106,6 @@ class FileResource(WebAPIResource):
     model = Publication
     model_parent_key = "feed"
     allowed_methods = ("GET", "POST")
-    # Publishers authenticate with the feed's endpoint ids, not as site users.
-    authentication_classes = ()
     fields = {
         "id": Int("The publish id."),
         "file_id": String("The file's name."),
@@ -100,6 +117,14 @@ class FileResource(WebAPIResource):
         "source_ip": String("Where the publish came from."),
         "created_at": DateTime("When it was published."),
     }
+
+    def authenticate(self, request: HttpRequest) -> None:
+        # Publishers authenticate with the feed's endpoint ids (HTTP Basic,
+        # checked by create), not as site users; readers are site users.
+        if request.method == "POST":
+            request.auth = None  # type: ignore[attr-defined]
+            return
+        super().authenticate(request)
 
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
         return services.visible_publications(reader(request)).filter(feed_id=kwargs["feed_id"]).order_by("pk")
@@ -138,7 +163,7 @@ class FileResource(WebAPIResource):
             raise
 
 
-class LogResource(WebAPIResource):
+class LogResource(_DatarouterResource):
     """The feed's log records, oldest first; ``?type=``, ``publishId``, ``statusCode``, ``expiryReason``."""
 
     name = "datarouter_log"
@@ -170,7 +195,7 @@ class LogResource(WebAPIResource):
         return records.order_by("date", "pk")
 
 
-class FeedResource(WebAPIResource):
+class FeedResource(_DatarouterResource):
     name = "datarouter_feed"
     uri_name = "datarouter/feeds"
     uri_object_key = "feed_id"
@@ -199,10 +224,10 @@ class FeedResource(WebAPIResource):
         return services.visible_feeds(reader(request)).order_by("pk")
 
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
-        return services.create_feed(reader(request), clean_feed(data, creating=True))
+        return services.create_feed(reader(request), clean_feed(_form(request, data), creating=True))
 
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
-        return services.change_feed(kwargs["feed_id"], reader(request), data)
+        return services.change_feed(kwargs["feed_id"], reader(request), _form(request, data))
 
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         services.delete_feed(kwargs["feed_id"], reader(request))

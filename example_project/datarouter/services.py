@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from webapi_kit.errors import DoesNotExist, FieldError, PermissionDenied
 
 from . import storage
+from .media import MAX_USER_LENGTH
 from .models import Delivery, Feed, Publication, Subscription
 from .passwords import hash_password
 from .validation import GROUP_ID_NAMES, EndpointId, FeedInput, SubscriptionInput, clean_feed
@@ -41,12 +42,22 @@ __all__ = [
     "get_subscription",
     "update_feed",
     "update_subscription",
+    "user_for_login",
     "visible_feed",
     "visible_feeds",
     "visible_publications",
     "visible_subscription",
     "visible_subscriptions",
 ]
+
+
+def user_for_login(username: str) -> str:
+    """The on-behalf-of user a site user acts as: the same name, if datarouter can hold it."""
+    if len(username) > MAX_USER_LENGTH:
+        raise PermissionDenied(
+            f"Datarouter user names have at most {MAX_USER_LENGTH} characters; {username!r} cannot act here"
+        )
+    return username
 
 
 def visible_feeds(reader: str) -> QuerySet[Feed]:

@@ -22,10 +22,11 @@ class QueueInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name", "created")
-    search_fields = ("name",)
+    list_display = ("name", "owner", "created")
+    list_filter = ("owner",)
+    search_fields = ("name", "owner__username")
     # key_hash is not editable on the model, so the form never shows it.
-    fields = ("name",)
+    fields = ("name", "owner")
     inlines = (QueueInline,)
     actions = ("rotate_keys",)
 

@@ -3,7 +3,10 @@
 ``/api/queuey/applications/{application_name}/queues/{queue_name}/messages/{partition}:{id}/``,
 browsable by links from the root. The caller authenticates with the same
 ``Authorization: Application <key>`` as on the native surface (no key is
-anonymous; an unknown key is ``401``). Every access rule is the service
+anonymous; an unknown key is ``401``), or as a site user (Basic, token,
+session: :mod:`config.identity`), who acts as the application named in the
+URL if they own it (:func:`queuey.services.application_for_user`) and sees
+the applications they own. Every access rule is the service
 layer's, the very functions the native surface calls: queues are their
 owner's, messages are read by :func:`queuey.services.can_read` (listed
 principals, or anyone on a ``public`` queue, without a key) and written by
@@ -31,6 +34,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from config.identity import USER_AUTHENTICATION, site_user
 from queuey import services
 from queuey.errors import QueueyError
 from queuey.models import Application, Message, Queue
@@ -46,13 +50,26 @@ from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 __all__ = ["resources"]
 
 
+_CALLER = "_queuey_caller"
+
+
 def _caller(request: HttpRequest) -> Application | None:
+    """The application the caller acts as: its key's, or the addressed one its user owns."""
     auth = getattr(request, "auth", None)
-    return auth if isinstance(auth, Application) else None
+    if isinstance(auth, Application):
+        return auth
+    user = site_user(request)
+    if user is None:
+        return None
+    if _CALLER not in request.__dict__:  # looked up once per request
+        name = request_context(request).kwargs.get("application_name")
+        request.__dict__[_CALLER] = services.application_for_user(user, name) if name else None
+    caller: Application | None = request.__dict__[_CALLER]
+    return caller
 
 
 class _QueueyResource(WebAPIResource):
-    authentication_classes = (ApplicationKeyAuthentication,)
+    authentication_classes = (ApplicationKeyAuthentication, *USER_AUTHENTICATION)
     # Who may do what is decided by the service layer (a public queue needs
     # no key), not by a blanket permission.
     permission_classes: Sequence[Any] | None = (AllowAny,)
@@ -65,7 +82,9 @@ class _QueueyResource(WebAPIResource):
         if exc.status == HTTPStatus.NOT_FOUND:
             return DoesNotExist(msg)
         if exc.status == HTTPStatus.UNAUTHORIZED:
-            return self.permission_denied(request) if _caller(request) is None else self.refusal(request, msg)
+            # A user without the application is told what anyone else is.
+            known = _caller(request) is not None or site_user(request) is not None
+            return self.refusal(request, msg) if known else self.permission_denied(request)
         return FieldError({key: [text] for key, text in exc.errors.items()})
 
     def refusal(self, request: HttpRequest, msg: str) -> WebAPIError:
@@ -247,6 +266,9 @@ class ApplicationResource(_QueueyResource):
         return str(obj.name)
 
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
+        user = site_user(request)
+        if user is not None and not isinstance(getattr(request, "auth", None), Application):
+            return services.applications_of_user(user).order_by("name")
         caller = _caller(request)
         return Application.objects.filter(pk=caller.pk if caller else None).order_by("name")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -25,6 +26,12 @@ class Application(models.Model):
     # a leaked database does not leak working keys.
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
+    # The site user who may act as this application in the /api/ tree
+    # (a key acts as it anywhere); none: only its key does.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="queuey_applications",
+    )
 
     class Meta:
         ordering = ("name",)

@@ -111,13 +111,13 @@ def validate_application_name(name: str) -> str:
     return name
 
 
-def create_application(name: str) -> tuple[Application, str]:
-    """A new application and its key; the key is stored hashed and shown only here."""
+def create_application(name: str, owner: Any = None) -> tuple[Application, str]:
+    """A new application (of the site user ``owner``, if given) and its key; the key is stored hashed and shown only here."""
     validate_application_name(name)
     key = new_key()
     try:
         with transaction.atomic():
-            app = Application.objects.create(name=name, key_hash=hash_key(key))
+            app = Application.objects.create(name=name, key_hash=hash_key(key), owner=owner)
     except IntegrityError:
         raise Invalid({"name": f"An application named {name!r} already exists"}) from None
     return app, key
@@ -133,6 +133,21 @@ def rotate_key(app: Application) -> str:
 
 def application_for_key(key: str) -> Application | None:
     return Application.objects.filter(key_hash=hash_key(key)).first()
+
+
+def applications_of_user(user: Any) -> QuerySet[Application]:
+    """The applications a site user owns: the ones they see, and may act as."""
+    return Application.objects.filter(owner=user) if user.pk is not None else Application.objects.none()
+
+
+def application_for_user(user: Any, name: str) -> Application | None:
+    """The application ``name`` if ``user`` owns it: a user acts as the application they address.
+
+    Anything else (another's application, an unknown name) leaves the user
+    with no application, as a caller without a key: they may read public
+    queues and nothing more.
+    """
+    return applications_of_user(user).filter(name=name).first()
 
 
 def get_application(name: str) -> Application:

@@ -4,7 +4,9 @@
 accepts new ones (``POST``, the seed's body), and each item links to its
 ``attempts/``; ``DELETE`` on an item cancels it. The caller is the owner
 named by the ``X-Owner-ID`` header, as on the native surface; without it the
-answer is 401 with ``WWW-Authenticate: X-Owner-ID``.
+answer is 401 with ``WWW-Authenticate: X-Owner-ID``. A logged-in site user
+(Basic, token, session: :mod:`config.identity`) acts as the owner of the
+same name (:func:`retry.services.owner_for_user`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from config.forms import json_form_fields
+from config.identity import USER_AUTHENTICATION, agreeing_header, site_user
 from retry import services
 from retry.models import Attempt, RetryRequest, State
 from retry.redaction import redacted_headers
@@ -32,7 +36,6 @@ from webapi_kit.errors import (
 )
 from webapi_kit.fields import Choice, DateTime, Dict, Field, Int, List, String, request_fields
 from webapi_kit.pagination import Page, paginate
-from webapi_kit.parsers import decode_json
 from webapi_kit.permissions import IsAuthenticated
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 
@@ -56,17 +59,25 @@ class OwnerHeaderAuthentication(Authentication):
 
 
 def owner_of(request: HttpRequest) -> str:
-    owner: str = request.auth  # type: ignore[attr-defined]
-    return owner
+    """The owner the caller acts as: the logged-in user's, else the header's."""
+    user = site_user(request)
+    if user is not None:
+        owner = services.owner_for_user(user.get_username())
+        agreeing_header(request, OWNER_HEADER, owner)
+        return owner
+    header_owner: str = request.auth  # type: ignore[attr-defined]
+    return header_owner
 
 
 class _OwnedResource(WebAPIResource):
-    authentication_classes = [OwnerHeaderAuthentication]
+    # Users first: the header is read only when no user logged in.
+    authentication_classes = [*USER_AUTHENTICATION, OwnerHeaderAuthentication]
     permission_classes = [IsAuthenticated]
     throttle_classes: list[Any] = []
 
     def permission_denied(self, request: HttpRequest, msg: str | None = None) -> WebAPIError:
-        # The only way to be refused here is to name no owner.
+        # The only way to be refused here is to name no owner. The answer
+        # lists every way in, Basic first (see webapi_kit.challenges).
         return NotLoggedIn(f"Header '{OWNER_HEADER}' is missing", www_authenticate=OWNER_HEADER)
 
 
@@ -157,36 +168,9 @@ class RetryRequestResource(_OwnedResource):
             raise Conflict(str(exc)) from None
 
 
-#: The seed's body fields that a form carries as JSON text.
-_JSON_FORM_FIELDS = ("intervals", "request")
-
-
 def submission(ctx: RequestContext, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The seed's body, from a JSON object or from a form.
-
-    The dialect lets clients POST forms (``curl -F``), whose fields are
-    strings; ``request`` and ``intervals`` then hold JSON text. A text that
-    is not JSON is a field error on that field; an empty one counts as
-    absent, as an unfilled form field does.
-    """
-    payload = dict(data)
-    if ctx.body.form is None:  # a JSON body: its values are already typed
-        return payload
-    errors: dict[str, list[str]] = {}
-    for name in _JSON_FORM_FIELDS:
-        text = payload.get(name)
-        if not isinstance(text, str):
-            continue
-        if not text.strip():
-            payload[name] = None
-            continue
-        try:
-            payload[name] = decode_json(text)
-        except ValueError as exc:
-            errors[name] = [f"'{name}' is not valid JSON: {exc}"]
-    if errors:
-        raise FieldError(errors)
-    return payload
+    """The seed's body, from a JSON object or from a form (``request`` and ``intervals`` as JSON text)."""
+    return json_form_fields(ctx, data, ("intervals", "request"))
 
 
 def resources() -> list[WebAPIResource]:

@@ -149,6 +149,11 @@ def _retry_after(recent: QuerySet[RetryRequest], excess: int, window: int, now: 
 # Reading and cancelling, always within one owner's requests.
 
 
+def owner_for_user(username: str) -> str:
+    """The owner id a site user acts as: their username, on every surface."""
+    return username
+
+
 def list_requests(owner_id: str, state: str | None = None) -> QuerySet[RetryRequest]:
     """An owner's requests, newest first, optionally in one state."""
     queryset = RetryRequest.objects.filter(owner_id=owner_id)

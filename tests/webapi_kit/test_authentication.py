@@ -172,6 +172,11 @@ def test_basic_needs_no_csrf(user: Any, author: Author) -> None:
     assert put_author(client, author, HTTP_AUTHORIZATION=basic("alice", "right")).status_code == 200
 
 
+def challenges(response: Any) -> list[str]:
+    """The WWW-Authenticate headers as a server sends them (one per scheme)."""
+    return [value for key, value in response.items() if key.lower() == "www-authenticate"]
+
+
 # --- API keys ----------------------------------------------------------------
 
 
@@ -192,7 +197,8 @@ def test_key_good(client: Client, user: Any, key: str) -> None:
 def test_key_unknown(client: Client, key: str, header: str) -> None:
     response = client.get("/bulk/notes/", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == 'Token realm="Web API"'
+    # Basic first (what urllib's handlers need), then the key's own scheme.
+    assert challenges(response) == ['Basic realm="Web API"', 'Token realm="Web API"']
     assert response.json() == fail(104, "The key is not valid", "auth-login-failed")
 
 
@@ -200,10 +206,11 @@ def test_keys_are_stored_hashed(key: str) -> None:
     assert not ApiKey.objects.filter(key_hash=key).exists()
 
 
-def test_no_credentials_challenge_names_the_first_scheme(client: Client) -> None:
+def test_no_credentials_challenges_name_every_scheme_basic_first(client: Client) -> None:
     response = client.get("/bulk/notes/")
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == 'Token realm="Web API"'
+    assert response["WWW-Authenticate"] == 'Basic realm="Web API"'
+    assert challenges(response) == ['Basic realm="Web API"', 'Token realm="Web API"']
     assert response.json() == fail(103, "You are not logged in", "auth-not-logged-in")
 
 

@@ -15,6 +15,8 @@ from datarouter.models import Delivery, Feed, Publication
 
 from webapi_kit.testing import APIClient, assert_links
 
+from tests.example_project.users import challenges
+
 from .conftest import basic, feed_body, sub_body
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +162,7 @@ def test_anonymous_callers_are_refused_everywhere(client: Client) -> None:
         response = anonymous.generic(method, url, body if method in ("PUT", "POST") else "",
                                      content_type="application/json")
         assert response.status_code == 401, (method, url)
-        assert response["WWW-Authenticate"] == "X-ATT-DR-ON-BEHALF-OF"
+        assert challenges(response) == ['Basic realm="Web API"', "X-ATT-DR-ON-BEHALF-OF", 'token realm="Web API"']
         assert response.json() == {
             "stat": "fail",
             "err": {"code": 103, "msg": "Name the user you act for in X-ATT-DR-ON-BEHALF-OF",

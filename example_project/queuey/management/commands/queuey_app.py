@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from queuey import services
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="Create an application; prints its key last.")
         create.add_argument("name")
+        create.add_argument("--user", metavar="USERNAME", help="The site user who owns it (acts as it in /api/).")
         sub.add_parser("list", help="List applications and their queue counts.")
         rotate = sub.add_parser("rotate-key", help="Replace an application's key; prints the new key last.")
         rotate.add_argument("name")
@@ -32,7 +34,7 @@ class Command(BaseCommand):
         action = options["action"]
         try:
             if action == "create":
-                app, key = services.create_application(options["name"])
+                app, key = services.create_application(options["name"], self._user(options["user"]))
                 self.stderr.write(f"Created application {app.name}. Its key (shown only now):")
                 self.stdout.write(key)
             elif action == "rotate-key":
@@ -44,10 +46,22 @@ class Command(BaseCommand):
                 self._find(options["name"]).delete()
                 self.stdout.write(f"Deleted application {options['name']}")
             else:
-                for app in Application.objects.order_by("name"):
-                    self.stdout.write(f"{app.name}\t{app.queues.count()} queues\tcreated {app.created:%Y-%m-%d %H:%M:%S}")
+                for app in Application.objects.select_related("owner").order_by("name"):
+                    owner = f"\towner {app.owner.get_username()}" if app.owner else ""
+                    self.stdout.write(
+                        f"{app.name}\t{app.queues.count()} queues\tcreated {app.created:%Y-%m-%d %H:%M:%S}{owner}"
+                    )
         except QueueyError as error:
             raise CommandError(str(error)) from None
+
+    @staticmethod
+    def _user(username: str | None) -> Any:
+        if username is None:
+            return None
+        user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
+        if user is None:
+            raise CommandError(f"No user named {username!r}")
+        return user
 
     @staticmethod
     def _find(name: str) -> Application:

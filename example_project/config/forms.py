@@ -1,0 +1,44 @@
+"""Form bodies for services whose fields hold objects or lists.
+
+The dialect lets clients send forms (``curl -F``, RBTools, a browser),
+whose fields are strings; a field that holds an object or a list in a JSON
+body then holds JSON text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from webapi_kit.context import RequestContext
+from webapi_kit.errors import FieldError
+from webapi_kit.parsers import decode_json
+
+__all__ = ["json_form_fields"]
+
+
+def json_form_fields(ctx: RequestContext, data: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """``data`` with the form fields ``names`` decoded from JSON text.
+
+    A JSON body is returned as it is (its values are already typed). A text
+    that is not JSON is a field error on that field; an empty one counts as
+    absent, as an unfilled form field does.
+    """
+    payload = dict(data)
+    if ctx.body.form is None:
+        return payload
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        text = payload.get(name)
+        if not isinstance(text, str):
+            continue
+        if not text.strip():
+            payload[name] = None
+            continue
+        try:
+            payload[name] = decode_json(text)
+        except ValueError as exc:
+            errors[name] = [f"'{name}' is not valid JSON: {exc}"]
+    if errors:
+        raise FieldError(errors)
+    return payload
