@@ -22,6 +22,8 @@ setup(
         "fast": ["orjson>=3.9,<4"],
         # webapi_kit.client (webapi_kit.testing needs only Django).
         "client": ["httpx>=0.27,<1"],
+        # Swagger UI and Redoc for webapi_kit.openapi's docs pages, served from the package.
+        "docs": ["drf-spectacular-sidecar>=2024.1,<2028"],
     },
     classifiers=[
         "Framework :: Django",

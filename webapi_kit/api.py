@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, re_path
 from django.utils.encoding import iri_to_uri
 from django.views.decorators.csrf import csrf_exempt
@@ -39,6 +40,8 @@ from webapi_kit.responses import APIResponse
 from webapi_kit.session_resource import SessionResource
 
 __all__ = ["API", "RootResource"]
+
+_R = TypeVar("_R", bound=HttpResponseBase)
 
 
 class RootResource(WebAPIResource):
@@ -56,6 +59,8 @@ class RootResource(WebAPIResource):
                 continue
             key = resource.name if resource.singleton else resource.name_plural
             links[key] = {"method": "GET", "href": base + resource.list_template.expand({})}
+        for rel, path in self.api.root_links.items():
+            links[rel] = {"method": "GET", "href": base + path}
         return APIResponse({"links": links, "uri_templates": self.api.uri_templates(base)})
 
 
@@ -109,6 +114,10 @@ class API:
         self.throttle_classes = throttle_classes
         self.strict_accept = strict_accept
         self.root: RootResource | None = RootResource() if root else None
+        #: More links for the root's ``links``: rel → path relative to the
+        #: API's root, for what a site serves beside the resources under the
+        #: same prefix (its OpenAPI document, say).
+        self.root_links: dict[str, str] = {}
 
         if self.root is not None:
             self.root._assemble(self, None, UriTemplate(""))
@@ -213,6 +222,14 @@ class API:
             templates[resource.name] = base_url + resource.item_template.template
         return templates
 
+    def own_view(self, view: Callable[..., _R]) -> Callable[..., _R]:
+        """``view``, mounted beside the API's resources, as one of the API's own URLs.
+
+        A request Django refuses before any view runs (see
+        :mod:`webapi_kit.handlers`) then answers in the API's error format there too.
+        """
+        return _view(view, self._fallback)
+
     def not_found_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Any URL under the prefix that no resource answers: a 404 in the API's format."""
         if self._fallback is None:
@@ -220,7 +237,7 @@ class API:
         return self._fallback.negotiated_error_response(request, DoesNotExist(), page=True)
 
 
-def _view(view: Callable[..., HttpResponse], resource: WebAPIResource | None) -> Callable[..., HttpResponse]:
+def _view(view: Callable[..., _R], resource: WebAPIResource | None) -> Callable[..., _R]:
     """``view`` marked with the resource whose formats answer errors at its URLs.
 
     :mod:`webapi_kit.handlers` looks for the mark. Django's CSRF middleware

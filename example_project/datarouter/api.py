@@ -24,19 +24,27 @@ from django.http import HttpRequest
 
 from config.forms import json_form_fields
 from config.identity import USER_AUTHENTICATION, site_user
+from webapi_kit.authentication import BasicAuthentication
 from webapi_kit.errors import FieldError, MalformedRequest, NotLoggedIn, PermissionDenied
-from webapi_kit.fields import Bool, DateTime, File, Int, String, request_fields
+from webapi_kit.fields import Bool, DateTime, File, Int, List, String, request_fields
+from webapi_kit.openapi.declare import Parameter, RequestBody, describe
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 
 from . import logs, media, publishing, services
 from .models import Feed, LogRecord, Publication, Subscription
 from .validation import clean_feed, clean_subscription
+from .wire_schemas import FEED_INPUT, SUBSCRIPTION_INPUT
 
 __all__ = ["resources"]
 
 
 #: The challenge of a 401: the header that names who is asking.
 CHALLENGE = "X-ATT-DR-ON-BEHALF-OF"
+
+
+#: The header every resource here reads, for the OpenAPI document.
+ON_BEHALF_OF = Parameter(CHALLENGE, "header", {"type": "string", "minLength": 1, "maxLength": 8},
+                         "The user the request acts for (without it: 401).")
 
 
 def reader(request: HttpRequest) -> str:
@@ -67,6 +75,7 @@ class SubscriptionResource(_DatarouterResource):
     uri_name = "subscriptions"
     uri_object_key = "subscription_id"
     model = Subscription
+    openapi_parameters = (ON_BEHALF_OF,)
     model_parent_key = "feed"
     allowed_methods = ("GET", "POST", "PUT", "DELETE")
     fields = {
@@ -84,10 +93,12 @@ class SubscriptionResource(_DatarouterResource):
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
         return services.visible_subscriptions(reader(request)).filter(feed_id=kwargs["feed_id"]).order_by("pk")
 
+    @describe(request_body=RequestBody(SUBSCRIPTION_INPUT))
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
         user = reader(request)
         return services.create_subscription(kwargs["feed_id"], user, clean_subscription(_form(request, data), creating=True))
 
+    @describe(request_body=RequestBody(SUBSCRIPTION_INPUT))
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Subscription:
         sub = self.get_object(request, **kwargs)
         return services.update_subscription(sub.pk, reader(request), clean_subscription(_form(request, data), creating=False))
@@ -104,8 +115,12 @@ class FileResource(_DatarouterResource):
     uri_name = "files"
     uri_object_key = "publish_id"
     model = Publication
+    openapi_parameters = (ON_BEHALF_OF,)
     model_parent_key = "feed"
     allowed_methods = ("GET", "POST")
+    # Here HTTP Basic carries the feed's endpoint credentials, as a native
+    # publish does (checked by publishing.authorize); users come by session or token.
+    authentication_classes = tuple(cls for cls in USER_AUTHENTICATION if cls is not BasicAuthentication)
     fields = {
         "id": Int("The publish id."),
         "file_id": String("The file's name."),
@@ -170,6 +185,7 @@ class LogResource(_DatarouterResource):
     uri_name = "logs"
     uri_object_key = "log_id"
     model = LogRecord
+    openapi_parameters = (ON_BEHALF_OF,)
     fields = {
         "id": Int("The record's id."),
         "type": String("pub, del or exp."),
@@ -200,6 +216,7 @@ class FeedResource(_DatarouterResource):
     uri_name = "datarouter/feeds"
     uri_object_key = "feed_id"
     model = Feed
+    openapi_parameters = (ON_BEHALF_OF,)
     allowed_methods = ("GET", "POST", "PUT", "DELETE")
     last_modified_field = "updated_at"
     item_child_resources = [SubscriptionResource(), FileResource(), LogResource()]
@@ -210,8 +227,8 @@ class FeedResource(_DatarouterResource):
         "description": String("Description."),
         "business_description": String("Business description."),
         "classification": String("Classification."),
-        "endpoint_ids": String("Ids allowed to publish (passwords are never shown)."),
-        "endpoint_addrs": String("Addresses and CIDRs allowed to publish; empty means any."),
+        "endpoint_ids": List("Ids allowed to publish (passwords are never shown).", item=String()),
+        "endpoint_addrs": List("Addresses and CIDRs allowed to publish; empty means any.", item=String()),
         "suspended": Bool("Whether publishing is refused."),
         "group_id": Int("Group id."),
         "publisher": String("The user who created the feed."),
@@ -223,9 +240,11 @@ class FeedResource(_DatarouterResource):
     def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> QuerySet[Any]:
         return services.visible_feeds(reader(request)).order_by("pk")
 
+    @describe(request_body=RequestBody(FEED_INPUT))
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
         return services.create_feed(reader(request), clean_feed(_form(request, data), creating=True))
 
+    @describe(request_body=RequestBody(FEED_INPUT))
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
         return services.change_feed(kwargs["feed_id"], reader(request), _form(request, data))
 

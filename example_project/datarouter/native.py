@@ -20,6 +20,9 @@ from webapi_kit.envelopes import Envelope
 from webapi_kit.errors import FieldError, WebAPIError
 from webapi_kit.formats import Format
 from webapi_kit.errors import MalformedRequest
+from webapi_kit.openapi.declare import Answer, Parameter, RequestBody, describe
+from webapi_kit.openapi.envelopes import EnvelopeShape
+from webapi_kit.openapi.schemas import Schema
 from webapi_kit.parsers import BodyStream, JSONParser, ParsedBody, StreamParser
 from webapi_kit.renderers import JSONRenderer
 from webapi_kit.resource import WebAPIResource, request_context
@@ -28,6 +31,7 @@ from webapi_kit.responses import APIResponse
 from . import conf, logs, media, publishing, services, storage
 from .representations import feed_representation, subscription_representation, subscription_url
 from .validation import clean_feed, clean_subscription
+from .wire_schemas import FEED_INPUT, SUBSCRIPTION_INPUT
 
 __all__ = ["DataRouterEnvelope", "PublishResource", "api", "error_body"]
 
@@ -40,11 +44,61 @@ def error_body(error: WebAPIError) -> dict[str, str]:
     return {"error": error.msg}
 
 
+class DataRouterShape(EnvelopeShape):
+    """:class:`DataRouterEnvelope` in the OpenAPI document."""
+
+    def error(self) -> Schema:
+        return {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+
+
 class DataRouterEnvelope(Envelope):
     """Success bodies as they are; failures as ``{"error": "<reason>"}``."""
 
     def error(self, error: WebAPIError) -> Any:
         return error_body(error)
+
+    def openapi_shape(self) -> EnvelopeShape:
+        return DataRouterShape()
+
+
+# The wire shapes, for the OpenAPI document.
+_STRING: Schema = {"type": "string"}
+FEED_SCHEMA: Schema = {
+    "type": "object",
+    "required": ["name", "version", "authorization", "suspend", "groupid", "publisher", "deleted", "links"],
+    "properties": {
+        "name": _STRING, "version": _STRING, "description": _STRING, "business_description": _STRING,
+        "authorization": {"type": "object", "properties": {
+            "classification": _STRING,
+            "endpoint_ids": {"type": "array", "items": {"type": "object", "properties": {"id": _STRING}}},
+            "endpoint_addrs": {"type": "array", "items": _STRING},
+        }},
+        "suspend": {"type": "boolean"}, "groupid": {"type": "integer"}, "publisher": _STRING,
+        "deleted": {"type": "boolean"},
+        "links": {"type": "object", "additionalProperties": _STRING},
+    },
+}
+SUBSCRIPTION_SCHEMA: Schema = {
+    "type": "object",
+    "required": ["delivery", "metadataOnly", "suspend", "groupid", "subscriber", "links"],
+    "properties": {
+        "delivery": {"type": "object", "properties": {"url": _STRING, "user": _STRING, "use100": {"type": "boolean"}}},
+        "metadataOnly": {"type": "boolean"}, "follow_redirect": {"type": "boolean"}, "suspend": {"type": "boolean"},
+        "groupid": {"type": "integer"}, "subscriber": _STRING,
+        "links": {"type": "object", "additionalProperties": _STRING},
+    },
+}
+LOG_SCHEMA: Schema = {"type": "array", "items": {"type": "object", "required": ["type", "date"], "properties": {
+    "type": {"enum": ["pub", "del", "exp"]}, "date": _STRING, "publishId": _STRING,
+}}}
+_ON_BEHALF_OF = Parameter("X-ATT-DR-ON-BEHALF-OF", "header", {"type": "string", "minLength": 1, "maxLength": 8},
+                          "The user the request acts for.", required=True)
+_LOCATION = {"Location": ({"type": "string"}, True)}
+
+
+def _body(kind: str) -> RequestBody:
+    schema = FEED_INPUT if kind == "feed" else SUBSCRIPTION_INPUT
+    return RequestBody(schema, media.request_types(kind), description=f"The {kind}, as JSON.")
 
 
 class TypedJSONRenderer(JSONRenderer):
@@ -73,6 +127,8 @@ class NativeResource(WebAPIResource):
     """Shared by the native resources: plain JSON errors whatever the answer's type."""
 
     renderers = (JSONRenderer(),)
+    #: error_response below labels every error plain JSON.
+    openapi_error_content_types = ("application/json",)
 
     def error_response(self, request: HttpRequest, error: WebAPIError, fmt: Format) -> HttpResponse:
         response = super().error_response(request, error, fmt)
@@ -92,6 +148,8 @@ class FeedResource(NativeResource):
     renderers = (TypedJSONRenderer(media.FEED), JSONRenderer())
     parsers = (DataRouterParser("feed"),)
 
+    @describe(summary="Create a feed", parameters=[_ON_BEHALF_OF], request_body=_body("feed"),
+              responses=[Answer(201, FEED_SCHEMA, "The new feed.", [media.FEED], _LOCATION)])
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         media.require_content_type(request, "feed")
         user = media.on_behalf_of(request)
@@ -100,16 +158,21 @@ class FeedResource(NativeResource):
         return APIResponse(body, status=HTTPStatus.CREATED, headers={"Location": body["links"]["self"]},
                            content_type=media.FEED)
 
+    @describe(summary="Show a feed", parameters=[_ON_BEHALF_OF],
+              responses=[Answer(200, FEED_SCHEMA, "The feed.", [media.FEED])])
     def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         feed = services.visible_feed(kwargs["feed_id"], media.on_behalf_of(request))
         return APIResponse(feed_representation(feed, request_context(request).base_url), content_type=media.FEED)
 
+    @describe(summary="Change a feed", parameters=[_ON_BEHALF_OF], request_body=_body("feed"),
+              responses=[Answer(200, FEED_SCHEMA, "The feed.", [media.FEED])])
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         media.require_content_type(request, "feed")
         user = media.on_behalf_of(request)
         feed = services.update_feed(kwargs["feed_id"], user, clean_feed(data, creating=False))
         return APIResponse(feed_representation(feed, request_context(request).base_url), content_type=media.FEED)
 
+    @describe(summary="Delete a feed", parameters=[_ON_BEHALF_OF])
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         services.delete_feed(kwargs["feed_id"], media.on_behalf_of(request))
 
@@ -126,12 +189,16 @@ class SubscriptionResource(NativeResource):
     renderers = (TypedJSONRenderer(media.SUBSCRIPTION), JSONRenderer())
     parsers = (DataRouterParser("subscription"),)
 
+    @describe(summary="List a feed's subscriptions", parameters=[_ON_BEHALF_OF],
+              responses=[Answer(200, {"type": "array", "items": _STRING}, "Their URLs.", [media.SUBSCRIPTION_LIST])])
     def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:  # type: ignore[override]
         reader = media.on_behalf_of(request)
         base = request_context(request).base_url
         urls = [subscription_url(sub, base) for sub in services.feed_subscriptions(kwargs["feed_id"], reader)]
         return APIResponse(urls, content_type=media.SUBSCRIPTION_LIST)
 
+    @describe(summary="Subscribe to a feed", parameters=[_ON_BEHALF_OF], request_body=_body("subscription"),
+              responses=[Answer(201, SUBSCRIPTION_SCHEMA, "The new subscription.", [media.SUBSCRIPTION], _LOCATION)])
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         media.require_content_type(request, "subscription")
         user = media.on_behalf_of(request)
@@ -140,11 +207,15 @@ class SubscriptionResource(NativeResource):
         return APIResponse(body, status=HTTPStatus.CREATED, headers={"Location": body["links"]["self"]},
                            content_type=media.SUBSCRIPTION)
 
+    @describe(summary="Show a subscription", parameters=[_ON_BEHALF_OF],
+              responses=[Answer(200, SUBSCRIPTION_SCHEMA, "The subscription.", [media.SUBSCRIPTION])])
     def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         sub = services.visible_subscription(kwargs["sub_id"], media.on_behalf_of(request))
         return APIResponse(subscription_representation(sub, request_context(request).base_url),
                            content_type=media.SUBSCRIPTION)
 
+    @describe(summary="Change a subscription", parameters=[_ON_BEHALF_OF], request_body=_body("subscription"),
+              responses=[Answer(200, SUBSCRIPTION_SCHEMA, "The subscription.", [media.SUBSCRIPTION])])
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         media.require_content_type(request, "subscription")
         user = media.on_behalf_of(request)
@@ -152,6 +223,7 @@ class SubscriptionResource(NativeResource):
         return APIResponse(subscription_representation(sub, request_context(request).base_url),
                            content_type=media.SUBSCRIPTION)
 
+    @describe(summary="Delete a subscription", parameters=[_ON_BEHALF_OF])
     def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
         services.delete_subscription(kwargs["sub_id"], media.on_behalf_of(request))
 
@@ -165,6 +237,12 @@ class _LogResource(NativeResource):
     def records(self, request: HttpRequest, key: str) -> list[Any]:
         raise NotImplementedError
 
+    @describe(
+        summary="Read the log",
+        parameters=[Parameter(name, "query", {"type": "string"}) for name in
+                    ("type", "publishId", "statusCode", "expiryReason", "start", "end")],
+        responses=[Answer(200, LOG_SCHEMA, "The records, oldest first.", [media.LOG_LIST])],
+    )
     def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         key = kwargs[self.uri_object_key]
         return APIResponse([logs.serialize_record(r) for r in self.records(request, key)], content_type=media.LOG_LIST)
@@ -210,6 +288,13 @@ class PublishResource(NativeResource):
     def get_max_body_size(self, request: HttpRequest) -> int:
         return int(conf.number("DATAROUTER_MAX_FILE_SIZE"))
 
+    @describe(
+        summary="Publish a file (PUT) or its deletion (DELETE)",
+        parameters=[Parameter("X-ATT-DR-META", "header", {"type": "string"}, "Metadata: a flat JSON object.")],
+        request_body=RequestBody({"type": "string", "contentMediaType": "application/octet-stream"},
+                                 ("application/octet-stream",), required=False, description="The file (PUT)."),
+        responses=[Answer(204, None, "Published.", headers={"X-ATT-DR-PUBLISH-ID": ({"type": "string"}, True)})],
+    )
     def publish(self, request: HttpRequest, data: Mapping[str, Any], feed_id: str, file_id: str) -> APIResponse:
         method = (request.method or "").upper()
         feed = publishing.feed_for_publish(feed_id)

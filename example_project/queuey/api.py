@@ -43,6 +43,7 @@ from queuey.timestamps import to_decimal
 from webapi_kit.errors import DoesNotExist, FieldError, PermissionDenied, WebAPIError
 from webapi_kit.fields import DateTime, Int, List, String
 from webapi_kit.fields import Decimal as DecimalField
+from webapi_kit.openapi.declare import RequestBody, describe
 from webapi_kit.pagination import Page, paginate
 from webapi_kit.permissions import AllowAny, IsAuthenticated
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
@@ -90,6 +91,29 @@ class _QueueyResource(WebAPIResource):
     def refusal(self, request: HttpRequest, msg: str) -> WebAPIError:
         """What an application's key that does not grant the call gets: another's data is not there."""
         return DoesNotExist()
+
+
+#: The queue settings a create or update takes (the service layer's rules).
+QUEUE_INPUT = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "description": "Without '/' or control characters (default: a random name)."},
+        "partitions": {"type": "integer", "minimum": 1, "maximum": 200},
+        "type": {"enum": ["user", "public"]},
+        "consistency": {"enum": ["weak", "strong", "very_strong"]},
+        "principles": {"type": "array", "items": {"type": "string"},
+                       "description": "app:<name> / bid:<email> principals (or one comma-separated string)."},
+    },
+}
+_FORMS = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+MESSAGE_INPUT = {
+    "type": "object",
+    "properties": {
+        "body": {"type": "string", "description": "The message's text (or upload a file instead)."},
+        "ttl": {"type": "integer", "minimum": 1, "description": "Seconds until it expires."},
+        "partition": {"type": "integer", "minimum": 1},
+    },
+}
 
 
 class MessageResource(_QueueyResource):
@@ -148,6 +172,7 @@ class MessageResource(_QueueyResource):
             raise DoesNotExist()
         return found[0]
 
+    @describe(request_body=RequestBody(MESSAGE_INPUT, _FORMS))
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Message:
         item: dict[str, Any] = {"ttl": data.get("ttl"), "partition": data.get("partition")}
         upload = next((value for value in data.values() if isinstance(value, UploadedFile)), None)
@@ -220,9 +245,11 @@ class QueueResource(_QueueyResource):
         services.wants_count(request.GET)  # a bad value is a 400 before any work
         return services.owned_queue(_caller(request), kwargs["application_name"], kwargs["queue_name"])
 
+    @describe(request_body=RequestBody(QUEUE_INPUT, _FORMS, required=False))
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Queue:
         return services.create_queue(_caller(request), kwargs["application_name"], _queue_input(data))
 
+    @describe(request_body=RequestBody(QUEUE_INPUT, _FORMS, required=False))
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Queue:
         return services.update_queue(_caller(request), kwargs["application_name"], kwargs["queue_name"], _queue_input(data))
 

@@ -48,6 +48,10 @@ class OwnerHeaderAuthentication(Authentication):
     def challenge(self) -> str:
         return OWNER_HEADER
 
+    def openapi_security_scheme(self) -> tuple[str, dict[str, Any]]:
+        return "ownerId", {"type": "apiKey", "in": "header", "name": OWNER_HEADER,
+                           "description": "The owner the requests belong to (a label, not a secret)."}
+
     def authenticate(self, request: HttpRequest) -> Credentials | None:
         raw = request.headers.get(OWNER_HEADER)
         if raw is None or not raw.strip():

@@ -21,6 +21,7 @@ from retry.representation import request_json
 from retry.services import AlreadyFinished, SubmissionRejected
 from retry.validation import OWNER_HEADER, MalformedBody, validate_owner
 from webapi_kit.envelopes import ErrorListEnvelope
+from webapi_kit.openapi.declare import Answer, Parameter, RequestBody, describe
 from webapi_kit.errors import (
     Conflict,
     DoesNotExist,
@@ -56,6 +57,73 @@ class NativeEnvelope(ErrorListEnvelope):
                 if isinstance(error, cls):
                     return {"errors": [{"type": error_type, "message": error.msg}]}
         return super().error(error)
+
+
+# The wire shapes, for the OpenAPI document (retry.representation builds them).
+_TIME = {"type": "string", "format": "date-time"}
+_OPTIONAL_TIME = {"type": ["string", "null"], "format": "date-time"}
+ATTEMPT_SCHEMA = {
+    "type": "object",
+    "required": ["index", "scheduled_at", "started_at", "finished_at", "duration", "status_code", "error"],
+    "properties": {
+        "index": {"type": "integer"},
+        "scheduled_at": _TIME,
+        "started_at": _TIME,
+        "finished_at": _OPTIONAL_TIME,
+        "duration": {"type": ["number", "null"]},
+        "status_code": {"type": ["integer", "null"]},
+        "error": {"type": ["string", "null"]},
+    },
+}
+REQUEST_SCHEMA = {
+    "type": "object",
+    "required": ["id", "state", "accepted_at", "intervals", "next_attempt_at", "finished_at", "request"],
+    "properties": {
+        "id": {"type": "integer"},
+        "state": {"enum": list(State.values)},
+        "accepted_at": _TIME,
+        "intervals": {"type": "array", "items": {"type": "integer"}},
+        "next_attempt_at": _OPTIONAL_TIME,
+        "finished_at": _OPTIONAL_TIME,
+        "request": {
+            "type": "object",
+            "required": ["url", "method", "headers", "body_size"],
+            "properties": {
+                "url": {"type": "string"},
+                "method": {"type": "string"},
+                "headers": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                            "description": "Values of headers that may carry credentials read \"[redacted]\"."},
+                "body_size": {"type": "integer", "minimum": 0},
+            },
+        },
+        "attempts": {"type": "array", "items": ATTEMPT_SCHEMA},
+    },
+}
+SUBMISSION_SCHEMA = {
+    "type": "object",
+    "required": ["request"],
+    "properties": {
+        "intervals": {"type": "array", "items": {"type": "integer", "minimum": 0}, "maxItems": 100,
+                      "description": "Seconds after acceptance at which each attempt falls due."},
+        "request": {
+            "type": "object",
+            "required": ["url", "method"],
+            "properties": {
+                "url": {"type": "string", "description": "An http or https URL."},
+                "method": {"type": "string"},
+                "headers": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                "body": {"type": "string"},
+            },
+        },
+    },
+}
+_EMPTY = {"type": "object", "maxProperties": 0}
+_OWNER = Parameter(OWNER_HEADER, "header", {"type": "string", "minLength": 1, "maxLength": 255},
+                   "The owner the requests belong to.", required=True)
+_PAGE = [
+    Parameter("start", "query", {"type": "integer", "minimum": 0}, "Index of the page's first request."),
+    Parameter("max-results", "query", {"type": "integer", "minimum": 0}, "Page length."),
+]
 
 
 def submitted_payload(request: HttpRequest) -> Any:
@@ -98,6 +166,13 @@ class RequestsResource(WebAPIResource):
     # is not JSON is reported after the header problems, as the seed did.
     parsers = (RawParser(),)
 
+    @describe(
+        summary="Submit a request for retrying",
+        parameters=[_OWNER],
+        request_body=RequestBody(SUBMISSION_SCHEMA, description="Read as JSON whatever its Content-Type."),
+        responses=[Answer(200, _EMPTY, "Accepted; Location is the request's URL.",
+                          headers={"Location": ({"type": "string"}, True)})],
+    )
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         try:
             accepted = services.accept_request(request.headers.get(OWNER_HEADER), submitted_payload(request))
@@ -109,6 +184,20 @@ class RequestsResource(WebAPIResource):
         # The seed's answer is exactly {}; the Location header is an addition.
         return APIResponse({}, headers={"Location": location}, content_type=JSON)
 
+    @describe(
+        summary="List the owner's requests",
+        parameters=[_OWNER, Parameter("state", "query", {"enum": list(State.values)}), *_PAGE],
+        responses=[Answer(200, {
+            "type": "object",
+            "required": ["requests", "total_results"],
+            "properties": {
+                "requests": {"type": "array", "items": REQUEST_SCHEMA},
+                "total_results": {"type": "integer", "minimum": 0},
+                "next": {"type": "string"},
+                "prev": {"type": "string"},
+            },
+        }, "One page of the owner's requests, newest first.")],
+    )
     def get_list(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         owner = require_owner(request)
         problems: dict[str, list[str]] = {}
@@ -135,11 +224,15 @@ class RequestsResource(WebAPIResource):
             payload[rel] = link["href"]
         return APIResponse(payload, content_type=JSON)
 
+    @describe(summary="Show a request and its attempts", parameters=[_OWNER],
+              responses=[Answer(200, REQUEST_SCHEMA, "The request.")])
     def get(self, request: HttpRequest, data: Mapping[str, Any], request_id: str, **kwargs: str) -> APIResponse:
         owner = require_owner(request)
         retry_request = self._find(owner, request_id)
         return APIResponse(request_json(retry_request, list(retry_request.attempts.all())), content_type=JSON)
 
+    @describe(summary="Cancel a pending request", parameters=[_OWNER],
+              responses=[Answer(200, REQUEST_SCHEMA, "The cancelled request.")])
     def delete(self, request: HttpRequest, data: Mapping[str, Any], request_id: str, **kwargs: str) -> APIResponse:
         owner = require_owner(request)
         try:
@@ -165,6 +258,7 @@ class HealthResource(WebAPIResource):
     singleton = True
     list_path = "health"
 
+    @describe(summary="Health check", responses=[Answer(200, _EMPTY, "The service answers.")])
     def get(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> APIResponse:
         return APIResponse({}, content_type=JSON)
 

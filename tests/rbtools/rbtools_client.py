@@ -29,6 +29,11 @@ def get_links(resource: Any) -> dict[str, dict[str, str]]:
     return links
 
 
+#: Root links to documents for people and tools (the OpenAPI schema, its
+#: HTML docs pages), not resources of the dialect.
+DOCUMENTS = frozenset({"openapi", "docs"})
+
+
 def walk(client: RBClient, start: str) -> dict[str, Any]:
     """Follow every GET link from ``start`` (pages through next), reading every list and item."""
     seen: set[str] = set()
@@ -56,10 +61,11 @@ def walk(client: RBClient, start: str) -> dict[str, Any]:
                 todo.extend(link["href"] for name, link in get_links(item).items() if link["method"] == "GET")
         else:
             items += 1
-        todo.extend(
-            link["href"] for name, link in get_links(resource).items()
-            if link["method"] == "GET" and name not in ("next", "prev")
-        )
+        for name, link in get_links(resource).items():
+            if name in DOCUMENTS:
+                other.add(link["href"])
+            elif link["method"] == "GET" and name not in ("next", "prev"):
+                todo.append(link["href"])
     return {"lists": lists, "items": items, "fetched": len(seen), "other": sorted(other)}
 
 

@@ -62,3 +62,18 @@ def test_query_options_never_fail_a_create_after_the_write(admin_client: Client,
     assert response["Location"] == f"http://testserver/api/authors/{author.pk}/"
     body: dict[str, Any] = json.loads(response.content)
     assert body["stat"] == "ok"
+
+
+def test_views_mounted_as_the_apis_own_answer_in_its_format() -> None:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from tests.testapp.resources import api
+    from webapi_kit.handlers import bad_request, resource_for_path
+
+    view = api.own_view(lambda request: HttpResponse("ok"))
+    assert view.webapi_resource is api.root  # type: ignore[attr-defined]
+    request = RequestFactory().get("/api/", HTTP_HOST="bad host!")
+    assert resource_for_path(request) is api.root
+    response = bad_request(request, ValueError())
+    assert (response.status_code, json.loads(response.content)["err"]["code"]) == (400, 126)

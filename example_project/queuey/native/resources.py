@@ -25,6 +25,7 @@ from queuey.models import Application, Message, Queue
 from queuey.native.parsers import form_fields, raw_body
 from queuey.timestamps import to_decimal
 from webapi_kit.errors import FieldError, WebAPIError
+from webapi_kit.openapi.declare import Answer, Parameter, RequestBody, describe
 from webapi_kit.parsers import FormParser, JSONParser, MultiPartParser, RawParser
 from webapi_kit.resource import WebAPIResource
 from webapi_kit.responses import APIResponse
@@ -80,6 +81,53 @@ def message_fields(message: Message) -> dict[str, Any]:
     }
 
 
+# The wire shapes, for the OpenAPI document.
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+QUEUE_SCHEMA = {
+    "type": "object",
+    "required": ["queue_name", "partitions", "type", "consistency"],
+    "properties": {
+        "queue_name": {"type": "string"},
+        "partitions": {"type": "integer"},
+        "type": {"enum": ["user", "public"]},
+        "consistency": {"enum": ["weak", "strong", "very_strong"]},
+        "principles": _STRINGS,
+    },
+}
+LISTED_QUEUE_SCHEMA = {
+    "type": "object",
+    "required": ["queue_name"],
+    "properties": {
+        **QUEUE_SCHEMA["properties"],  # type: ignore[dict-item]
+        "created": {"type": "integer", "description": "Seconds since the epoch."},
+        "count": {"type": "integer", "description": "Live messages (with include_count)."},
+    },
+}
+MESSAGE_SCHEMA = {
+    "type": "object",
+    "required": ["message_id", "timestamp", "body", "partition"],
+    "properties": {
+        "message_id": {"type": "string"},
+        "timestamp": {"type": "number", "description": "Seconds since the epoch, to 100 ns."},
+        "body": {"type": "string"},
+        "partition": {"type": "integer"},
+    },
+}
+QUEUE_FORM = {
+    "type": "object",
+    "properties": {
+        "queue_name": {"type": "string"},
+        "partitions": {"type": "integer", "minimum": 1, "maximum": 200},
+        "type": {"enum": ["user", "public"]},
+        "consistency": {"enum": ["weak", "strong", "very_strong"]},
+        "principles": {"type": "string", "description": "Comma-separated app:<name> / bid:<email> principals."},
+    },
+}
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+_MESSAGES = {"type": "object", "required": ["messages"], "properties": {"messages": {"type": "array", "items": MESSAGE_SCHEMA}}}
+_EMPTY = {"type": "object"}
+
+
 class _SeedResource(WebAPIResource):
     singleton = True
     uri_regexes = _REGEXES
@@ -99,6 +147,17 @@ class ApplicationQueuesResource(_SeedResource):
     item_handlers = {"GET": "list_queues", "POST": "create_queue"}
     parsers = (FormParser(), MultiPartParser(), JSONParser())
 
+    @describe(
+        summary="List the application's queues",
+        parameters=[
+            Parameter("details", "query", {"type": "string"}, "true: every setting of each queue."),
+            Parameter("include_count", "query", {"type": "string"}, "true: count each queue's live messages."),
+            Parameter("limit", "query", {"type": "integer", "minimum": 1}),
+            Parameter("offset", "query", {"type": "integer", "minimum": 0}),
+        ],
+        responses=[Answer(200, {"type": "object", "required": ["queues"],
+                                "properties": {"queues": {"type": "array", "items": LISTED_QUEUE_SCHEMA}}}, "The queues.")],
+    )
     def list_queues(self, request: HttpRequest, data: Mapping[str, Any], application: str) -> APIResponse:
         params = request.GET
         listings = services.list_queues(caller(request), application, params)
@@ -122,6 +181,8 @@ class ApplicationQueuesResource(_SeedResource):
             queues.append(item)
         return APIResponse({"queues": queues})
 
+    @describe(summary="Create a queue", request_body=RequestBody(QUEUE_FORM, (*_FORMS, "application/json"), required=False),
+              responses=[Answer(201, QUEUE_SCHEMA, "The new queue.")])
     def create_queue(self, request: HttpRequest, data: Mapping[str, Any], application: str) -> APIResponse:
         queue = services.create_queue(caller(request), application, data)
         return APIResponse(queue_fields(queue), status=HTTPStatus.CREATED)
@@ -138,10 +199,39 @@ class QueueResource(_SeedResource):
     # or the form-encoded queue settings (PUT).
     parsers = (JSONParser(), RawParser())
 
+    @describe(
+        summary="Read messages by time",
+        parameters=[
+            Parameter("since", "query", {"type": "string"}, "A timestamp or message id to read from."),
+            Parameter("limit", "query", {"type": "integer", "minimum": 1}),
+            Parameter("order", "query", {"enum": ["ascending", "descending"]}),
+            Parameter("partitions", "query", {"type": "string"}, "Comma-separated partition numbers."),
+        ],
+        responses=[Answer(200, _MESSAGES, "The messages.")],
+    )
     def get_messages(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
         messages = services.read_messages(caller(request), application, queue_name, request.GET)
         return APIResponse({"messages": [message_fields(m) for m in messages]})
 
+    @describe(
+        summary="Post messages",
+        request_body=RequestBody(
+            {"oneOf": [
+                {"type": "object", "required": ["messages"], "properties": {"messages": {"type": "array", "items": {
+                    "type": "object", "required": ["body"],
+                    "properties": {"body": {"type": "string"}, "ttl": {"type": "integer"}, "partition": {"type": "integer"}},
+                }}}},
+                {"type": "string"},
+            ]},
+            ("application/json", "text/plain"),
+            description="A JSON batch, or one message's raw body of any other type (X-TTL, X-Partition headers).",
+        ),
+        responses=[Answer(201, {"type": "object", "required": ["messages"], "properties": {"messages": {
+            "type": "array", "items": {"type": "object", "required": ["key", "timestamp", "partition"], "properties": {
+                "key": {"type": "string"}, "timestamp": {"type": "number"}, "partition": {"type": "integer"},
+            }},
+        }}}, "The posted messages' keys.")],
+    )
     def post_messages(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
         content = raw_body(request)
         if content is not None:
@@ -164,10 +254,13 @@ class QueueResource(_SeedResource):
         payload = [{"key": p.message_id, "timestamp": to_decimal(p.timestamp), "partition": p.partition} for p in posted]
         return APIResponse({"messages": payload}, status=HTTPStatus.CREATED)
 
+    @describe(summary="Update the queue", request_body=RequestBody(QUEUE_FORM, ("application/x-www-form-urlencoded",), required=False),
+              responses=[Answer(200, QUEUE_SCHEMA, "The queue.")])
     def update_queue(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
         queue = services.update_queue(caller(request), application, queue_name, form_fields(request, data))
         return APIResponse(queue_fields(queue))
 
+    @describe(summary="Delete the queue", responses=[Answer(200, _EMPTY, "Deleted.")])
     def delete_queue(self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str) -> APIResponse:
         services.delete_queue(caller(request), application, queue_name)
         return APIResponse({})
@@ -189,12 +282,15 @@ class MessagesByIdResource(_SeedResource):
     item_handlers = {"GET": "get_messages", "PUT": "put_messages", "DELETE": "delete_messages"}
     parsers = (RawParser(),)
 
+    @describe(summary="Read messages by id", responses=[Answer(200, _MESSAGES, "The messages found.")])
     def get_messages(
         self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str, message_ids: str
     ) -> APIResponse:
         messages = services.get_messages_by_keys(caller(request), application, queue_name, message_ids)
         return APIResponse({"messages": [message_fields(m) for m in messages]})
 
+    @describe(summary="Overwrite messages", request_body=RequestBody({"type": "string"}, ("text/plain",), required=False),
+              responses=[Answer(200, _EMPTY, "Written.")])
     def put_messages(
         self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str, message_ids: str
     ) -> APIResponse:
@@ -209,6 +305,7 @@ class MessagesByIdResource(_SeedResource):
         )
         return APIResponse({})
 
+    @describe(summary="Delete messages by id", responses=[Answer(200, _EMPTY, "Deleted.")])
     def delete_messages(
         self, request: HttpRequest, data: Mapping[str, Any], application: str, queue_name: str, message_ids: str
     ) -> APIResponse:

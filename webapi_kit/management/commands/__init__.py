@@ -1,0 +1,3 @@
+"""``manage.py`` commands of webapi_kit."""
+
+__all__: list[str] = []
