@@ -62,6 +62,15 @@ def _hrefs(value: Any) -> list[str]:
     return []
 
 
+_RESOURCE_PATHS = [re.compile("^" + _VARIABLE.sub("[^/]+", re.escape(t).replace(r"\{", "{").replace(r"\}", "}")) + "$")
+                   for _, t in TEMPLATES]
+
+
+def _is_resource(path: str) -> bool:
+    """Whether ``path`` is one of the tree's resources (the root also links documents for people)."""
+    return any(pattern.match(path) for pattern in _RESOURCE_PATHS)
+
+
 def walk(fuzzer: Fuzzer, world: World, limit: int = 120) -> list[str]:
     """Every path reachable by GET links from /api/ as Bob (by the services' headers).
 
@@ -82,7 +91,7 @@ def walk(fuzzer: Fuzzer, world: World, limit: int = 120) -> list[str]:
             fail(answer, "a link from the root does not answer 200")
         for href in _hrefs(json.loads(answer.content)):
             parts = urlsplit(href)
-            if parts.path.startswith("/api/") and parts.path not in seen:
+            if _is_resource(parts.path) and parts.path not in seen:
                 queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return seen
 
