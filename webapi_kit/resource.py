@@ -428,7 +428,7 @@ class WebAPIResource(Serialization, ModelHandlers):
 
         ctx = self.make_context(request, kind, kwargs, fmt, body)
         bind_request_context(request, ctx)
-        if method in _CONDITIONAL_METHODS and not _PRECONDITIONS.isdisjoint(request.META):
+        if method in _CONDITIONAL_METHODS and any(header in request.META for header in _PRECONDITIONS):
             with transaction.atomic():
                 self.check_preconditions(ctx, kind)
                 result = handler(request, data, **kwargs)
