@@ -255,7 +255,14 @@ class QueueResource(_QueueyResource):
         **_QUEUE_FORM,
     })
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Queue:
-        return services.create_queue(_caller(request), kwargs["application_name"], _queue_input(data))
+        try:
+            return services.create_queue(_caller(request), kwargs["application_name"], _queue_input(data))
+        except QueueyError as exc:
+            # The service (and the native surface) call it queue_name; this
+            # tree's body calls it name, and so does a page's form input.
+            if "queue_name" in exc.errors and "queue_name" not in data:
+                exc.errors = {("name" if key == "queue_name" else key): msg for key, msg in exc.errors.items()}
+            raise
 
     @describe(request_body=RequestBody(QUEUE_INPUT, _FORMS, required=False))
     @form_fields(optional=_QUEUE_FORM)

@@ -6,7 +6,7 @@ the main pages go to ``tests/output/screenshots/`` (kept as CI artifacts).
 
 To cover more trees, add to ``SERVICE_TREES`` (browsed by link from
 ``/api/``) or write a journey like :func:`test_create_fix_update_delete`
-against another list URL.
+against another list URL; ``test_service_forms.py`` has one per service.
 """
 
 from __future__ import annotations

@@ -115,11 +115,19 @@ def test_queuey_queue_create_update_delete_in_the_users_application(browser: Bro
     assert browser.el("#id-post-partitions").get_attribute("type") == "number"
     browser.shot("30-queuey-queues")
 
-    browser.fill("id-post-name", "orders")
+    browser.fill("id-post-name", "bad/name")
     browser.fill("id-post-partitions", "3")
     Select(browser.el("#id-post-type")).select_by_value("public")
     Select(browser.el("#id-post-consistency")).select_by_value("strong")
     browser.fill("id-post-principles", "app:bob-shop, bid:carol@example.com")
+    browser.submit("#form-post")
+    assert browser.status == "400 Bad Request"
+    assert _errors(browser, "post", "name") == ["Must be text without '/' or control characters"]
+    assert Select(browser.el("#id-post-type")).first_selected_option.text == "public"  # kept
+    assert browser.el("#id-post-partitions").get_attribute("value") == "3"
+    assert not Queue.objects.exists()
+
+    browser.fill("id-post-name", "orders")
     browser.submit("#form-post")
     queue = Queue.objects.get()
     assert (queue.application.name, queue.name, queue.partitions, queue.type, queue.consistency) == (

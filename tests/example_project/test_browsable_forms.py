@@ -85,6 +85,11 @@ def test_a_queue_form_in_the_users_own_application(browser: Client) -> None:
     })
     assert response.status_code == HTTPStatus.SEE_OTHER
     queue = Queue.objects.get()
+    # A bad name is reported beside the name input (the service calls it queue_name).
+    again = browser.post("/api/queuey/applications/bob-shop/queues/", {"csrfmiddlewaretoken": _token(doc), "name": "jobs"})
+    assert again.status_code == HTTPStatus.BAD_REQUEST
+    shown = lxml_html.fromstring(again.content).xpath("//ul[@id='errors-post-name']/li/text()")
+    assert shown == ["A queue named 'jobs' already exists"]
     assert (queue.name, queue.partitions, queue.type, queue.principle_list) == ("jobs", 2, "public", ["app:bob-shop"])
 
     # The update form shows the current values; a number left empty is left as it is.
@@ -113,6 +118,17 @@ def test_a_feed_form_sends_text_that_the_service_reads(browser: Client) -> None:
     assert refused_doc.get_element_by_id("errors-post-group_id").text_content().strip() == '"x" is not an integer'
     assert not Feed.objects.exists()
 
+
+def test_queue_name_errors_name_the_field_the_client_sent(client: Client) -> None:
+    user = make_user("dave")
+    queuey_services.create_application("dave-shop", owner=user)
+    client.force_login(user)
+    for field in ("name", "queue_name"):
+        response = client.post("/api/queuey/applications/dave-shop/queues/", json.dumps({field: "a/b"}),
+                               content_type="application/json", HTTP_ACCEPT="application/json")
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert json.loads(response.content)["fields"] == {field: ["Must be text without '/' or control characters"]}
+
     created = browser.post("/api/datarouter/feeds/", {**form, "group_id": "12"})
     assert created.status_code == HTTPStatus.SEE_OTHER
     feed = Feed.objects.get()
@@ -139,3 +155,14 @@ def test_json_clients_still_meet_the_services_own_rules(client: Client) -> None:
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert json.loads(response.content)["fields"] == {"suspend": ["Must be true or false"], "group_id": ["Must be an integer"]}
     assert not Feed.objects.exists()
+
+
+def test_queue_name_errors_name_the_field_the_client_sent(client: Client) -> None:
+    user = make_user("dave")
+    queuey_services.create_application("dave-shop", owner=user)
+    client.force_login(user)
+    for field in ("name", "queue_name"):
+        response = client.post("/api/queuey/applications/dave-shop/queues/", json.dumps({field: "a/b"}),
+                               content_type="application/json", HTTP_ACCEPT="application/json")
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert json.loads(response.content)["fields"] == {field: ["Must be text without '/' or control characters"]}
