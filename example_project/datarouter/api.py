@@ -27,7 +27,7 @@ from config.identity import USER_AUTHENTICATION, site_user
 from webapi_kit.authentication import BasicAuthentication
 from webapi_kit.browsable import form_fields
 from webapi_kit.errors import FieldError, MalformedRequest, NotLoggedIn, PermissionDenied
-from webapi_kit.fields import Bool, DateTime, Dict, Field, File, Int, List, String, request_fields
+from webapi_kit.fields import Bool, Choice, DateTime, Dict, Field, File, Int, List, String, request_fields
 from webapi_kit.openapi.declare import Parameter, RequestBody, describe
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 
@@ -87,9 +87,12 @@ def _feed_form(*, creating: bool) -> dict[str, Field]:
         "group_id": Int("Group id."),
     }
     if creating:
-        # Not on the update form: the feed shows "suspended", so an unticked
-        # box could not tell "leave as it is" from "resume".
         fields["suspend"] = Bool("Refuse publishing from the start.")
+    else:
+        # A choice, not a checkbox: an unticked box could not tell "leave as
+        # it is" (the empty choice) from "resume" (false).
+        fields["suspend"] = Choice("Refuse publishing (true) or resume it (false); empty leaves it as it is.",
+                                   choices=("true", "false"))
     return fields
 
 

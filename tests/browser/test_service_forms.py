@@ -232,6 +232,7 @@ def test_datarouter_feed_create_with_field_errors_update_delete(browser: Browser
     browser.el(".form-put summary").click()
     assert browser.el("#id-put-name").get_attribute("value") == "weather"
     assert browser.el("#id-put-authorization").get_attribute("value") == ""
+    assert Select(browser.el("#id-put-suspend")).first_selected_option.get_attribute("value") == ""  # as it is
     browser.fill("id-put-description", "Hourly observations.")
     browser.submit("#form-put")
     assert browser.status == "200 OK"
@@ -240,6 +241,13 @@ def test_datarouter_feed_create_with_field_errors_update_delete(browser: Browser
     assert [entry["id"] for entry in feed.endpoint_ids] == ["pub1"]
     assert browser.payload["datarouter_feed"]["description"] == "Hourly observations."
     browser.shot("43-datarouter-feed-updated")
+
+    browser.el(".form-put summary").click()
+    Select(browser.el("#id-put-suspend")).select_by_value("false")
+    browser.submit("#form-put")
+    feed.refresh_from_db()
+    assert (feed.suspended, feed.description) == (False, "Hourly observations.")
+    assert browser.payload["datarouter_feed"]["suspended"] is False
 
     browser.click("#delete")
     assert browser.driver.current_url == browser.base_url + "/api/datarouter/feeds/"

@@ -134,6 +134,17 @@ def test_queue_name_errors_name_the_field_the_client_sent(client: Client) -> Non
     feed = Feed.objects.get()
     assert (feed.name, feed.suspended, feed.group_id, feed.publisher) == ("weather", True, 12, "alice")
 
+    # The update form: "suspend" is a choice whose empty value leaves the feed as it is.
+    url = f"/api/datarouter/feeds/{feed.pk}/"
+    doc = _page(browser, url)
+    assert doc.xpath("//select[@id='id-put-suspend']/option/@value") == ["", "true", "false"]
+    for suspend, expected in (("", True), ("false", False)):
+        changed = browser.post(url, {"csrfmiddlewaretoken": _token(doc), "_method": "PUT", "suspend": suspend,
+                                     "authorization": "", "group_id": "", "description": f"now {expected}"})
+        assert changed.status_code == HTTPStatus.SEE_OTHER
+        feed.refresh_from_db()
+        assert (feed.suspended, feed.description, feed.group_id) == (expected, f"now {expected}", 12)
+
     # Members of the authorization object are reported beside its text area.
     bad = browser.post("/api/datarouter/feeds/", {**form, "name": "other", "group_id": "",
                                                   "authorization": '{"endpoint_ids": []}'})
