@@ -22,11 +22,12 @@ from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from config.forms import json_form_fields
+from config.forms import json_form_fields, typed_form_fields
 from config.identity import USER_AUTHENTICATION, site_user
 from webapi_kit.authentication import BasicAuthentication
+from webapi_kit.browsable import form_fields
 from webapi_kit.errors import FieldError, MalformedRequest, NotLoggedIn, PermissionDenied
-from webapi_kit.fields import Bool, DateTime, File, Int, List, String, request_fields
+from webapi_kit.fields import Bool, Choice, DateTime, Dict, Field, File, Int, List, String, request_fields
 from webapi_kit.openapi.declare import Parameter, RequestBody, describe
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 
@@ -61,9 +62,42 @@ def reader(request: HttpRequest) -> str:
     return media.on_behalf_of(request)
 
 
+#: A feed's top-level members that a form sends as text but the service takes as JSON types.
+_TYPED = {"suspend": Bool(), "group_id": Int()}
+
+
 def _form(request: HttpRequest, data: Mapping[str, Any]) -> dict[str, Any]:
-    """A feed's or subscription's fields; in a form, ``authorization`` and ``delivery`` are JSON text."""
-    return json_form_fields(request_context(request), data, ("authorization", "delivery"))
+    """A feed's or subscription's fields; in a form, ``authorization`` and ``delivery`` are
+    JSON text, ``suspend`` and ``group_id`` the text of a boolean and an integer."""
+    ctx = request_context(request)
+    return typed_form_fields(ctx, json_form_fields(ctx, data, ("authorization", "delivery")), _TYPED)
+
+
+def _feed_form(*, creating: bool) -> dict[str, Field]:
+    """The fields of a page's feed form (the service checks them: :func:`~datarouter.validation.clean_feed`)."""
+    fields: dict[str, Field] = {
+        "name": String("At most 20 characters.", max_length=20),
+        "version": String("At most 20 characters.", max_length=20),
+        "description": String("At most 256 characters.", max_length=256),
+        "business_description": String("At most 256 characters.", max_length=256),
+        "authorization": Dict(
+            '{"classification": ..., "endpoint_ids": [{"id": ..., "password": ...}], "endpoint_addrs": [...]}'
+            + ("" if creating else "; leave empty to keep the current one")
+        ),
+        "group_id": Int("Group id."),
+    }
+    if creating:
+        fields["suspend"] = Bool("Refuse publishing from the start.")
+    else:
+        # A choice, not a checkbox: an unticked box could not tell "leave as
+        # it is" (the empty choice) from "resume" (false).
+        fields["suspend"] = Choice("Refuse publishing (true) or resume it (false); empty leaves it as it is.",
+                                   choices=("true", "false"))
+    return fields
+
+
+#: What a feed's create form must have, as clean_feed says (the rest of ``_feed_form``'s fields are optional).
+_FEED_REQUIRED = ("name", "version", "description", "business_description", "authorization")
 
 
 class _DatarouterResource(WebAPIResource):
@@ -241,10 +275,15 @@ class FeedResource(_DatarouterResource):
         return services.visible_feeds(reader(request)).order_by("pk")
 
     @describe(request_body=RequestBody(FEED_INPUT))
+    @form_fields(
+        required={name: f for name, f in _feed_form(creating=True).items() if name in _FEED_REQUIRED},
+        optional={name: f for name, f in _feed_form(creating=True).items() if name not in _FEED_REQUIRED},
+    )
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
         return services.create_feed(reader(request), clean_feed(_form(request, data), creating=True))
 
     @describe(request_body=RequestBody(FEED_INPUT))
+    @form_fields(optional=_feed_form(creating=False))
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
         return services.change_feed(kwargs["feed_id"], reader(request), _form(request, data))
 

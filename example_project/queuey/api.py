@@ -37,9 +37,10 @@ from django.http import HttpRequest
 from config.identity import USER_AUTHENTICATION, site_user
 from queuey import services
 from queuey.errors import QueueyError
-from queuey.models import Application, Message, Queue
+from queuey.models import QUEUE_NAME_MAX_LENGTH, Application, Message, Queue
 from queuey.native.authentication import ApplicationKeyAuthentication
 from queuey.timestamps import to_decimal
+from webapi_kit.browsable import form_fields
 from webapi_kit.errors import DoesNotExist, FieldError, PermissionDenied, WebAPIError
 from webapi_kit.fields import DateTime, Int, List, String
 from webapi_kit.fields import Decimal as DecimalField
@@ -105,6 +106,9 @@ QUEUE_INPUT = {
                        "description": "app:<name> / bid:<email> principals (or one comma-separated string)."},
     },
 }
+#: The same settings as a page's form: the service layer reads the text a form sends.
+_PRINCIPLES = List("app:<name> / bid:<email> principals allowed to read; empty means the owner.")
+_QUEUE_FORM = {**services.QUEUE_OPTIONS, "principles": _PRINCIPLES}
 _FORMS = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 MESSAGE_INPUT = {
     "type": "object",
@@ -246,10 +250,22 @@ class QueueResource(_QueueyResource):
         return services.owned_queue(_caller(request), kwargs["application_name"], kwargs["queue_name"])
 
     @describe(request_body=RequestBody(QUEUE_INPUT, _FORMS, required=False))
+    @form_fields(optional={
+        "name": String("Without '/' or control characters (default: a random name).", max_length=QUEUE_NAME_MAX_LENGTH),
+        **_QUEUE_FORM,
+    })
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Queue:
-        return services.create_queue(_caller(request), kwargs["application_name"], _queue_input(data))
+        try:
+            return services.create_queue(_caller(request), kwargs["application_name"], _queue_input(data))
+        except QueueyError as exc:
+            # The service (and the native surface) call it queue_name; this
+            # tree's body calls it name, and so does a page's form input.
+            if "queue_name" in exc.errors and "queue_name" not in data:
+                exc.errors = {("name" if key == "queue_name" else key): msg for key, msg in exc.errors.items()}
+            raise
 
     @describe(request_body=RequestBody(QUEUE_INPUT, _FORMS, required=False))
+    @form_fields(optional=_QUEUE_FORM)
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Queue:
         return services.update_queue(_caller(request), kwargs["application_name"], kwargs["queue_name"], _queue_input(data))
 

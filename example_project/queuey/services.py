@@ -198,7 +198,8 @@ def _principles(value: Any, errors: dict[str, str]) -> str | None:
     return ",".join(dict.fromkeys(items))
 
 
-_QUEUE_OPTIONS: dict[str, Field] = {
+#: The settings of a queue besides its name and principles (also the forms of /api/).
+QUEUE_OPTIONS: dict[str, Field] = {
     "partitions": Int(min_value=1, max_value=MAX_PARTITIONS),
     "type": Choice(choices=("user", "public")),
     "consistency": Choice(choices=("weak", "strong", "very_strong")),
@@ -207,7 +208,7 @@ _QUEUE_OPTIONS: dict[str, Field] = {
 
 def _queue_options(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     options: dict[str, Any] = {}
-    for name, field in _QUEUE_OPTIONS.items():
+    for name, field in QUEUE_OPTIONS.items():
         if name in data:
             value = _clean(field, data[name], name, errors)
             if value is not None:

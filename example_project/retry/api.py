@@ -34,7 +34,8 @@ from webapi_kit.errors import (
     RateLimitExceeded,
     WebAPIError,
 )
-from webapi_kit.fields import Choice, DateTime, Dict, Field, Int, List, String, request_fields
+from webapi_kit.browsable import form_fields
+from webapi_kit.fields import Choice, DateTime, Dict, Field, Int, JSONField, List, String, request_fields
 from webapi_kit.pagination import Page, paginate
 from webapi_kit.permissions import IsAuthenticated
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
@@ -151,6 +152,12 @@ class RetryRequestResource(_OwnedResource):
         queryset = services.list_requests(owner_of(request), data.get("state"))
         return paginate(queryset, self.get_page_request(request))
 
+    # The service layer checks the body with the native surface's messages;
+    # a form sends the seed's two members as JSON text (see submission()).
+    @form_fields(
+        required={"request": Dict('{"url": ..., "method": ..., "headers": {name: [values]}, "body": text}')},
+        optional={"intervals": JSONField("Seconds after acceptance of each attempt, e.g. [5, 60, 600].")},
+    )
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> RetryRequest:
         payload = submission(request_context(request), data)
         try:

@@ -11,8 +11,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from tests.browser.steps import Browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "output" / "screenshots"
 
@@ -54,3 +59,14 @@ def chromium() -> Iterator[object]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def browser(chromium: WebDriver, live_server: Any, screenshots: Path) -> Browser:
+    chromium.delete_all_cookies()
+    return Browser(chromium, live_server.url, screenshots)
+
+
+@pytest.fixture
+def alice(transactional_db: None) -> User:
+    return User.objects.create_user("alice", password="correct horse")

@@ -1,8 +1,9 @@
 """The example project, plus the test app's authors and books at ``/testapi/``.
 
-The browser test runs against a live server of the example project. Its
-forms are exercised on the test app's tree, whose resources take Django
-users today; the services' own trees are browsed by link.
+The browser tests run against a live server of the example project: its
+three services' trees (browsed by link, and written through their forms
+by a logged-in user) and the test app's tree (forms of every field type,
+a stored script).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ the main pages go to ``tests/output/screenshots/`` (kept as CI artifacts).
 
 To cover more trees, add to ``SERVICE_TREES`` (browsed by link from
 ``/api/``) or write a journey like :func:`test_create_fix_update_delete`
-against another list URL.
+against another list URL; ``test_service_forms.py`` has one per service.
 """
 
 from __future__ import annotations
@@ -14,93 +14,19 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.steps import Browser, log_in
 from tests.testapp.models import Author
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 #: The links of /api/ into each service's tree (a page is titled by its link's name).
 SERVICE_TREES = ("retry_requests", "queuey_applications", "datarouter_feeds")
-
-
-class Browser:
-    """The driver, with the few steps a person takes."""
-
-    def __init__(self, driver: WebDriver, base_url: str, screenshots: Path) -> None:
-        self.driver = driver
-        self.base_url = base_url
-        self.screenshots = screenshots
-
-    def open(self, path: str) -> None:
-        self.driver.get(self.base_url + path)
-
-    def shot(self, name: str) -> None:
-        # The whole page, not only the window: resize to the document's height.
-        height = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.driver.set_window_size(1280, max(800, min(int(height) + 40, 4000)))
-        self.driver.save_screenshot(str(self.screenshots / f"{name}.png"))
-        self.driver.set_window_size(1280, 1100)
-
-    def el(self, css: str) -> Any:
-        return self.driver.find_element(By.CSS_SELECTOR, css)
-
-    def els(self, css: str) -> list[Any]:
-        return self.driver.find_elements(By.CSS_SELECTOR, css)
-
-    @property
-    def status(self) -> str:
-        return str(self.el("#status").text)
-
-    @property
-    def payload(self) -> Any:
-        return json.loads(self.el("#payload").text)
-
-    def click(self, css: str) -> None:
-        """Click what loads another page, and wait for that page."""
-        self.follow(self.el(css))
-
-    def follow(self, element: Any) -> None:
-        # A mark on the old page's window: gone once the next page has loaded.
-        self.driver.execute_script("window.__old_page = true")
-        element.click()
-        WebDriverWait(self.driver, 15).until(
-            lambda d: d.execute_script("return !window.__old_page && document.readyState === 'complete'")
-        )
-
-    def submit(self, form_css: str) -> None:
-        self.click(f"{form_css} button[type=submit]")
-
-    def fill(self, field_id: str, text: str) -> None:
-        element = self.el(f"#{field_id}")
-        element.clear()
-        element.send_keys(text)
-
-    def no_alert(self) -> bool:
-        try:
-            self.driver.switch_to.alert
-        except NoAlertPresentException:
-            return True
-        return False
-
-
-@pytest.fixture
-def browser(chromium: WebDriver, live_server: Any, screenshots: Path) -> Browser:
-    chromium.delete_all_cookies()
-    return Browser(chromium, live_server.url, screenshots)
-
-
-@pytest.fixture
-def alice(transactional_db: None) -> User:
-    return User.objects.create_user("alice", password="correct horse")
 
 
 def _json_status(url: str, cookies: list[dict[str, Any]]) -> int:
@@ -112,16 +38,6 @@ def _json_status(url: str, cookies: list[dict[str, Any]]) -> int:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
-
-
-def log_in(browser: Browser, username: str, password: str, shot: str | None = None) -> None:
-    browser.click("#login")
-    assert browser.driver.title.startswith("Log in")
-    browser.fill("id_username", username)
-    browser.fill("id_password", password)
-    if shot:
-        browser.shot(shot)
-    browser.click("#login-submit")
 
 
 def test_browse_the_services_by_link_logged_in_and_out(browser: Browser, alice: User) -> None:

@@ -10,6 +10,7 @@ setting, and talks to it only through
 :class:`~webapi_kit.renderers.PageRenderer`.
 """
 
+from webapi_kit.browsable.forms import form_fields
 from webapi_kit.browsable.renderer import HTMLRenderer
 
-__all__ = ["HTMLRenderer"]
+__all__ = ["HTMLRenderer", "form_fields"]

@@ -3,15 +3,17 @@
 :func:`form_inputs` describes one ``<input>`` (or ``<select>``,
 ``<textarea>``) per declared field, for the templates; :func:`drop_blanks`
 reads a submitted form the way a person filling it in means it: an input
-left empty is a field not given.
+left empty is a field not given. A handler that reads its body itself
+declares the form it can take with :func:`form_fields`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from webapi_kit.fields import (
     NOT_GIVEN,
@@ -34,7 +36,14 @@ from webapi_kit.fields import (
 )
 from webapi_kit.parsers import ParsedBody
 
-__all__ = ["FormInput", "drop_blanks", "form_inputs", "needs_multipart"]
+if TYPE_CHECKING:
+    from webapi_kit.resource import Kind, WebAPIResource
+
+__all__ = ["FormInput", "drop_blanks", "form_fields", "form_inputs", "form_spec", "needs_multipart"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_FORM_FIELDS = "__webapi_form_fields__"
 
 #: Strings longer than this (or of no declared length) get a text area.
 _SHORT_TEXT = 255
@@ -58,6 +67,41 @@ class FormInput:
     #: What the API said about the last submitted value.
     errors: Sequence[str] = ()
     hint: str = ""
+
+
+def form_fields(
+    *, required: Mapping[str, Field] | None = None, optional: Mapping[str, Field] | None = None
+) -> Callable[[F], F]:
+    """Declare the form a page shows for a handler that reads its body itself.
+
+    For handlers without :func:`~webapi_kit.fields.request_fields` (often
+    because their JSON bodies nest objects, or their service layer checks
+    every value with its own messages). The fields only draw the form: the
+    pipeline does not clean them, so the handler must take what the form
+    sends, all of it text: ``"true"``/``"false"`` for a checkbox, JSON text
+    for a :class:`~webapi_kit.fields.JSONField` or
+    :class:`~webapi_kit.fields.Dict`, items joined by the separator for a
+    :class:`~webapi_kit.fields.List`. Inputs left empty are left out, as
+    for declared request fields.
+    """
+    declared = FieldSpec(MappingProxyType(dict(required or {})), MappingProxyType(dict(optional or {})), True)
+
+    def decorate(func: F) -> F:
+        setattr(func, _FORM_FIELDS, declared)
+        return func
+
+    return decorate
+
+
+def form_spec(resource: WebAPIResource, kind: Kind, method: str) -> FieldSpec | None:
+    """The fields of the form for ``method``: its request fields, else its :func:`form_fields`."""
+    declared = resource.request_field_spec(kind, method)
+    if declared is not None or not resource.handles(kind, method):
+        return declared
+    handlers = resource.item_handlers if kind == "item" else resource.list_handlers
+    handler = getattr(resource, handlers.get(method.upper(), ""), None)
+    spec = getattr(handler, _FORM_FIELDS, None)
+    return spec if isinstance(spec, FieldSpec) else None
 
 
 def _widget(spec: Field) -> tuple[str, dict[str, str], str]:
@@ -153,11 +197,24 @@ def form_inputs(
                 checked=widget == "checkbox" and _is_true(value),
                 choices=choices,
                 attrs=attrs,
-                errors=tuple(errors.get(name, ())),
+                errors=_errors_for(name, errors),
                 hint=hint,
             )
         )
     return described
+
+
+def _errors_for(name: str, errors: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The messages about ``name`` and about the parts of its value (``request.url``, ``ids[0]``).
+
+    A JSON text area holds a whole object; the API reports each bad member
+    under its path, which the message is prefixed with unless it names it.
+    """
+    found = list(errors.get(name, ()))
+    for key, messages in errors.items():
+        if key.startswith((f"{name}.", f"{name}[")):
+            found += [message if key in message else f"{key}: {message}" for message in messages]
+    return tuple(found)
 
 
 def needs_multipart(spec: FieldSpec) -> bool:

@@ -20,7 +20,7 @@ from django.middleware.csrf import get_token
 
 from webapi_kit.errors import WebAPIError
 
-from webapi_kit.browsable.forms import FormInput, form_inputs, needs_multipart
+from webapi_kit.browsable.forms import FormInput, form_inputs, form_spec, needs_multipart
 from webapi_kit.browsable.payload import payload_html
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ def _forms(
         if not _permitted(resource, request, method):
             refused.append(method)
             continue
-        spec = resource.request_field_spec(kind, method)
+        spec = form_spec(resource, kind, method)
         if spec is None and method != "DELETE":
             # No declared fields: nothing to build a form from (the handler
             # reads its body itself, often JSON, which forms cannot send).

@@ -19,7 +19,7 @@ from django.utils.datastructures import MultiValueDict
 from webapi_kit.errors import PermissionDenied
 from webapi_kit.parsers import ParsedBody, method_override, parse_body
 
-from webapi_kit.browsable.forms import drop_blanks
+from webapi_kit.browsable.forms import drop_blanks, form_spec
 
 if TYPE_CHECKING:
     from webapi_kit.resource import Kind, WebAPIResource
@@ -57,7 +57,7 @@ def read_submission(request: HttpRequest, resource: WebAPIResource, kind: Kind) 
         form = body.form if body.form is not None else QueryDict()
         _check_csrf(request, form, body.form_files)
         method = method_override(request, body) or "POST"
-        body = drop_blanks(body, resource.request_field_spec(kind, method))
+        body = drop_blanks(body, form_spec(resource, kind, method))
     except BaseException:
         body.close()
         raise

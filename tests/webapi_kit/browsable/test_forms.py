@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 
-from webapi_kit.browsable.forms import drop_blanks, form_inputs, needs_multipart
+from webapi_kit.api import API
+from webapi_kit.browsable import form_fields
+from webapi_kit.browsable.forms import drop_blanks, form_inputs, form_spec, needs_multipart
 from webapi_kit.browsable.payload import payload_html
 from webapi_kit.fields import (
     URL,
@@ -25,7 +28,9 @@ from webapi_kit.fields import (
     String,
 )
 from webapi_kit.errors import FieldError
+from webapi_kit.fields import request_fields
 from webapi_kit.parsers import ParsedBody
+from webapi_kit.resource import WebAPIResource
 
 SPEC = FieldSpec(
     required={"title": String("The title", max_length=80), "size": Choice(choices=("s", "m", "l"))},
@@ -131,3 +136,72 @@ def test_payload_html_escapes_and_links() -> None:
     assert '<a href="http://x/api/2/">' in html
     assert 'href="http://elsewhere/"' not in html and 'href="javascript' not in html
     assert '<span class="n">null</span>' in html
+
+
+class _SelfReading(WebAPIResource):
+    """Reads its own bodies; declares only the forms a page shows."""
+
+    name = "widget"
+    allowed_methods = ("GET", "POST", "PUT", "DELETE")
+
+    def get_queryset(self, request: HttpRequest, is_list: bool = False, **kwargs: str) -> Any:
+        return []
+
+    @form_fields(required={"spec": Dict("A JSON object")}, optional={"count": Int(min_value=1)})
+    def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Any:
+        return data
+
+    @request_fields(optional={"title": String()})
+    def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Any:
+        return data
+
+    def delete(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> None:
+        return None
+
+
+def _bound() -> _SelfReading:
+    resource = _SelfReading()
+    API([resource])  # handlers are assembled when the resource joins an API
+    return resource
+
+
+def test_form_fields_draw_a_form_that_the_pipeline_does_not_clean() -> None:
+    resource = _bound()
+    spec = form_spec(resource, "list", "POST")
+    assert spec is not None
+    assert [i.name for i in form_inputs(spec, {}) if i.required] == ["spec"]
+    assert {i.name: i.widget for i in form_inputs(spec, {})} == {"spec": "textarea", "count": "number"}
+    # The handler still gets the body as sent: nothing is declared to the pipeline.
+    assert resource.request_field_spec("list", "POST") is None
+
+
+def test_declared_request_fields_are_the_form_and_a_handler_without_either_has_none() -> None:
+    resource = _bound()
+    assert form_spec(resource, "item", "PUT") is resource.request_field_spec("item", "PUT") is not None
+    assert form_spec(resource, "item", "DELETE") is None
+    assert form_spec(resource, "list", "PUT") is None  # no handler there
+
+
+def test_form_fields_inputs_left_empty_are_dropped() -> None:
+    spec = form_spec(_bound(), "list", "POST")
+    body = drop_blanks(form_body("spec=&count="), spec)
+    assert body.data == {} and body.form is not None and not body.form
+
+
+def test_errors_about_parts_of_a_value_show_beside_its_input() -> None:
+    spec = FieldSpec(optional={"request": Dict(), "requests": String()})
+    errors = {
+        "request": ["'request' is incomplete"],
+        "request.url": ["'request.url' must be an http or https URL"],
+        "request.endpoints[0].id": ["Must not be empty"],
+        "requests": ["Another field"],
+    }
+    shown = {i.name: list(i.errors) for i in form_inputs(spec, {}, errors)}
+    assert shown == {
+        "request": [
+            "'request' is incomplete",
+            "'request.url' must be an http or https URL",  # names its member already
+            "request.endpoints[0].id: Must not be empty",
+        ],
+        "requests": ["Another field"],
+    }
