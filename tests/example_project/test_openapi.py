@@ -62,7 +62,7 @@ def test_security_schemes_of_the_api_tree(client: Client) -> None:
     }
     assert schemes["applicationKey"]["name"] == "Authorization"
     # Django users (a browser's session, HTTP Basic, an API token), or the service's own header.
-    users = [{"session": []}, {"basic": []}, {"tokenKey": []}]
+    users = [{"session": []}, {"basic": []}, {"tokenKey": []}, {"loginSession": []}]
     assert doc["paths"]["/retry/requests/"]["get"]["security"] == [*users, {"ownerId": []}]
     # Queues: a key or a user, or no key at all for a public queue's messages.
     messages = doc["paths"]["/queuey/applications/{application_name}/queues/{queue_name}/messages/"]["get"]

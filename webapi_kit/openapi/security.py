@@ -1,7 +1,7 @@
 """Security schemes from a resource's authenticators.
 
-HTTP Basic, the Django session cookie and ``Authorization: <scheme> <key>``
-keys are known; an authenticator of your own describes itself with a
+HTTP Basic, the Django session cookie, an API login session's cookie and
+``Authorization: <scheme> <key>`` keys are known; an authenticator of your own describes itself with a
 method ``openapi_security_scheme()`` returning ``(name, scheme object)``,
 and is left out of the document without one.
 """
@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from django.conf import settings
 
-from webapi_kit.authentication import BasicAuthentication, KeyAuthentication, SessionAuthentication
+from webapi_kit.authentication import (
+    BasicAuthentication,
+    KeyAuthentication,
+    LoginSessionAuthentication,
+    SessionAuthentication,
+)
+from webapi_kit.conf import api_settings
 from webapi_kit.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly, IsStaff
 
 if TYPE_CHECKING:
@@ -45,6 +51,14 @@ def security_scheme(authenticator: Any) -> tuple[str, dict[str, Any]] | None:
             "name": settings.SESSION_COOKIE_NAME,
             "description": "The Django session of a logged-in browser; methods other than GET, HEAD and OPTIONS "
                            "must also send the CSRF token in X-CSRFToken.",
+        }
+    if isinstance(authenticator, LoginSessionAuthentication):
+        return "loginSession", {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": api_settings.LOGIN_SESSION_COOKIE_NAME,
+            "description": "The cookie of an API login session, set by a successful HTTP Basic or token "
+                           "login; DELETE on the root's `session` link ends it.",
         }
     if isinstance(authenticator, KeyAuthentication):
         scheme = authenticator.scheme
