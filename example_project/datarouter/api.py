@@ -34,7 +34,7 @@ from webapi_kit.resource import RequestContext, WebAPIResource, request_context
 from . import logs, media, publishing, services
 from .models import Feed, LogRecord, Publication, Subscription
 from .validation import clean_feed, clean_subscription
-from .wire_schemas import FEED_INPUT, SUBSCRIPTION_INPUT
+from .wire_schemas import FEED_CHANGES, FEED_INPUT, SUBSCRIPTION_INPUT
 
 __all__ = ["resources"]
 
@@ -282,7 +282,7 @@ class FeedResource(_DatarouterResource):
     def create(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
         return services.create_feed(reader(request), clean_feed(_form(request, data), creating=True))
 
-    @describe(request_body=RequestBody(FEED_INPUT))
+    @describe(request_body=RequestBody(FEED_CHANGES))
     @form_fields(optional=_feed_form(creating=False))
     def update(self, request: HttpRequest, data: Mapping[str, Any], **kwargs: str) -> Feed:
         return services.change_feed(kwargs["feed_id"], reader(request), _form(request, data))

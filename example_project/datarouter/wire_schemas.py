@@ -9,7 +9,7 @@ from typing import Any
 
 from .validation import INT64_MAX, INT64_MIN
 
-__all__ = ["FEED_INPUT", "SUBSCRIPTION_INPUT"]
+__all__ = ["FEED_CHANGES", "FEED_INPUT", "SUBSCRIPTION_INPUT"]
 
 
 def _text(max_length: int, *, blank: bool = True) -> dict[str, Any]:
@@ -23,7 +23,7 @@ _GROUP_ID = {"type": "integer", "minimum": INT64_MIN, "maximum": INT64_MAX}
 
 FEED_INPUT: dict[str, Any] = {
     "type": "object",
-    "required": ["name", "version", "authorization"],
+    "required": ["name", "version", "description", "business_description", "authorization"],
     "description": "On a PUT, name, version and the endpoints' passwords may be left out.",
     "properties": {
         "name": _text(20, blank=False),
@@ -49,6 +49,32 @@ FEED_INPUT: dict[str, Any] = {
         },
         "suspend": {"type": "boolean"},
         "groupid": _GROUP_ID,
+    },
+}
+
+#: The /api/ tree's PUT: only the members given change (services.change_feed).
+FEED_CHANGES: dict[str, Any] = {
+    **FEED_INPUT,
+    "required": [],
+    "description": "Only the members given change; name and version cannot. Inside authorization too: an "
+                   "endpoint id given without a password keeps its own.",
+    "properties": {
+        **FEED_INPUT["properties"],
+        "authorization": {
+            "type": "object",
+            "properties": {
+                **FEED_INPUT["properties"]["authorization"]["properties"],
+                "endpoint_ids": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "required": ["id"],
+                        "properties": {"id": _text(20, blank=False), "password": _text(32, blank=False)},
+                    },
+                },
+            },
+        },
     },
 }
 
