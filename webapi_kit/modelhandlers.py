@@ -14,7 +14,6 @@ import operator
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections
 from django.db.models import Model, QuerySet

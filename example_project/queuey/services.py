@@ -80,9 +80,8 @@ MAX_QUEUE_LIST_LIMIT = 1000
 MAX_MESSAGE_KEYS = 1000
 
 _APP_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,50}")
-# A queue name is one URL path segment: no slash, no control characters,
-# and no lone surrogates (a JSON body can carry them; UTF-8 cannot).
-_QUEUE_NAME = re.compile(r"[^/\x00-\x1f\x7f\ud800-\udfff]+")
+# A queue name is one URL path segment: no slash, no control characters.
+_QUEUE_NAME = re.compile(r"[^/\x00-\x1f\x7f]+")
 _HEX_ID = re.compile(r"[0-9a-fA-F]{32}")
 _KEY_WITH_PARTITION = re.compile(r"([0-9]{1,5}):([0-9a-fA-F]{32})")
 # The seed's own DELETE example writes the colon as "%3" instead of "%3A",
@@ -421,25 +420,13 @@ class _NewMessage:
     content_type: str
 
 
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _clean_body(value: Any, key: str, errors: dict[str, str]) -> bytes | None:
     if value is None or value == "" or value == b"":
         errors[key] = "Required"
         return None
     if isinstance(value, str):
-        if _is_utf8(value):
-            return value.encode("utf-8")
-        # A JSON string may hold a lone surrogate ("\ud800"); stored as is
-        # it would read back as U+FFFD, so refuse it like raw non-UTF-8.
-        errors[key] = "Must be UTF-8 text"
-        return None
+        # Text is Unicode: the JSON decoder refuses lone surrogates for every service.
+        return value.encode("utf-8")
     if isinstance(value, bytes):
         try:
             value.decode("utf-8")
@@ -467,9 +454,6 @@ def _clean_message(item: Any, queue: Queue, prefix: str, errors: dict[str, str])
     if len(errors) > before or body is None:
         return None
     content_type = item.get("content_type") or ""
-    if not _is_utf8(str(content_type)):
-        errors[f"{prefix}content_type"] = "Must be UTF-8 text"
-        return None
     return _NewMessage(body=body, ttl=ttl, partition=partition, content_type=str(content_type)[:255])
 
 
