@@ -8,6 +8,7 @@ class DatarouterConfig(AppConfig):
     def ready(self) -> None:
         from worker.registry import register
 
+        from .claims import backlog
         from .delivery import DeliveryLoop
 
-        register("datarouter", DeliveryLoop)
+        register("datarouter", DeliveryLoop, backlog=backlog)

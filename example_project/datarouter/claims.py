@@ -16,14 +16,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
+from worker.status import Backlog
 
 from . import storage
 from .logs import record_delivery, record_expiry
 from .models import Delivery, Publication, Subscription
 
-__all__ = ["Job", "claim", "record_attempt", "release", "settle", "sweep_storage"]
+__all__ = ["Job", "backlog", "claim", "record_attempt", "release", "settle", "sweep_storage"]
 
 
 @dataclass
@@ -110,3 +111,14 @@ def sweep_storage() -> None:
         Publication.objects.exclude(storage_name="").filter(~Exists(pending)).values_list("pk", flat=True)[:500]
     )
     storage.release_finished(ids)
+
+
+def backlog() -> Backlog:
+    """Deliveries due and untaken (to subscriptions not suspended), those leased, and the oldest due time."""
+    now = timezone.now()
+    figures = Delivery.objects.filter(status=Delivery.PENDING).aggregate(
+        due=Count("pk", filter=_due(now)),
+        leased=Count("pk", filter=Q(claimed_until__gte=now)),
+        oldest=Min("next_attempt_at", filter=_due(now)),
+    )
+    return Backlog(due=figures["due"], leased=figures["leased"], oldest_due_at=figures["oldest"])

@@ -6,7 +6,8 @@ class QueueyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from queuey.services import expired_backlog
         from queuey.worker import PurgeLoop
         from worker.registry import register
 
-        register("queuey", PurgeLoop)
+        register("queuey", PurgeLoop, backlog=expired_backlog)

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from queuey import timestamps
@@ -35,6 +35,7 @@ from queuey.errors import Invalid, NotFound, Unauthorized
 from queuey.models import QUEUE_NAME_MAX_LENGTH, Application, Message, Queue
 from webapi_kit.authentication import hash_key
 from webapi_kit.fields import Bool, Choice, Field, FieldValidationError, Int
+from worker.status import Backlog
 
 __all__ = [
     "MAX_TTL",
@@ -50,6 +51,7 @@ __all__ = [
     "default_ttl",
     "delete_messages",
     "delete_queue",
+    "expired_backlog",
     "get_application",
     "get_messages_by_keys",
     "get_queue",
@@ -686,6 +688,12 @@ def delete_messages(caller: Application | None, app_name: str, queue_name: str, 
 
 # ----------------------------------------------------------------------
 # Purging.
+
+
+def expired_backlog() -> Backlog:
+    """Expired messages not yet purged (reads never show them), and the oldest expiry."""
+    figures = Message.objects.filter(expires_at__lte=timezone.now()).aggregate(due=Count("pk"), oldest=Min("expires_at"))
+    return Backlog(due=figures["due"], leased=0, oldest_due_at=figures["oldest"])
 
 
 def purge_expired(batch_size: int = 1000) -> int:

@@ -6,7 +6,8 @@ class RetryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from retry.services import backlog
         from retry.worker import RetryLoop
         from worker.registry import register
 
-        register("retry", RetryLoop)
+        register("retry", RetryLoop, backlog=backlog)

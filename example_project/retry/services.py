@@ -23,12 +23,13 @@ from http import HTTPStatus
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from retry import conf
 from retry.models import Attempt, Owner, RetryRequest, State
 from retry.validation import Problem, validate_owner, validate_payload
+from worker.status import Backlog
 
 __all__ = [
     "AlreadyFinished",
@@ -36,6 +37,7 @@ __all__ = [
     "Outcome",
     "SubmissionRejected",
     "accept_request",
+    "backlog",
     "cancel_request",
     "claim_due",
     "get_request",
@@ -353,3 +355,16 @@ def release(claims: Sequence[Claim]) -> None:
             RetryRequest.objects.filter(pk=claim.request_id, claim_token=claim.token).update(
                 claim_token="", claimed_until=None
             )
+
+
+def backlog() -> Backlog:
+    """Pending requests due and untaken, those leased to a worker, and the oldest due time."""
+    now = timezone.now()
+    pending = RetryRequest.objects.filter(state=State.PENDING)
+    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    figures = pending.aggregate(
+        due=Count("pk", filter=free & Q(next_due_at__lte=now)),
+        leased=Count("pk", filter=Q(claimed_until__gte=now)),
+        oldest=Min("next_due_at", filter=free & Q(next_due_at__lte=now)),
+    )
+    return Backlog(due=figures["due"], leased=figures["leased"], oldest_due_at=figures["oldest"])

@@ -3,36 +3,55 @@
 A service registers a loop from its ``AppConfig.ready()``::
 
     from worker.registry import register
-    register("retry", RetryLoop)
+    register("retry", RetryLoop, backlog=services.backlog)
 
-A loop is any object built by calling the factory with no arguments and
-having ``async def run(self, stop: asyncio.Event) -> None``: it works until
-``stop`` is set, then returns promptly (finishing or abandoning in-flight
-work so that nothing is lost: unfinished work must be claimed again by the
-next worker).
+A loop is any object built by calling the factory with no arguments that
+has a :class:`~worker.status.Progress` as ``progress`` and
+``async def run(self, stop: asyncio.Event, *, once: bool = False) -> None``:
+
+* it works until ``stop`` is set, then returns promptly, finishing or
+  handing back in-flight work so that nothing is lost (unfinished work must
+  be claimed again by the next worker);
+* with ``once=True`` it also returns as soon as nothing is due and nothing
+  is in flight (``runworker --once``: drain what is due, then exit).
+
+``backlog`` reads the service's waiting work from the database; it runs in
+a thread of its own, never on the loop's.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["Loop", "loops", "register"]
+from worker.status import Backlog, Progress
+
+__all__ = ["Loop", "Registration", "loops", "register"]
 
 
 class Loop(Protocol):
-    async def run(self, stop: asyncio.Event) -> None: ...
+    progress: Progress
+
+    async def run(self, stop: asyncio.Event, *, once: bool = False) -> None: ...
 
 
-_LOOPS: dict[str, Callable[[], Loop]] = {}
+@dataclass(frozen=True)
+class Registration:
+    factory: Callable[[], Loop]
+    backlog: Callable[[], Backlog]
 
 
-def register(name: str, factory: Callable[[], Loop]) -> None:
-    if name in _LOOPS and _LOOPS[name] is not factory:
+_LOOPS: dict[str, Registration] = {}
+
+
+def register(name: str, factory: Callable[[], Loop], *, backlog: Callable[[], Backlog]) -> None:
+    registration = Registration(factory, backlog)
+    if name in _LOOPS and _LOOPS[name] != registration:
         raise ValueError(f"A worker loop named {name!r} is already registered")
-    _LOOPS[name] = factory
+    _LOOPS[name] = registration
 
 
-def loops() -> dict[str, Callable[[], Loop]]:
+def loops() -> dict[str, Registration]:
     return dict(_LOOPS)

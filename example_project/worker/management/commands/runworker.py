@@ -34,7 +34,7 @@ class Command(BaseCommand):
         unknown = [name for name in selected if name not in registered]
         if unknown:
             raise CommandError(f"Unknown loop(s): {', '.join(unknown)}; known: {', '.join(sorted(registered))}")
-        asyncio.run(self._run({name: registered[name] for name in selected}))
+        asyncio.run(self._run({name: registered[name].factory for name in selected}))
 
     async def _run(self, factories: dict[str, Any]) -> None:
         stop = asyncio.Event()
