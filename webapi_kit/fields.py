@@ -382,13 +382,30 @@ class JSONField(Field):
 
     type_name = "json"
 
+    def clean(self, value: Any, *, structured: bool = False) -> Any:
+        """As :meth:`Field.clean`; ``structured`` says ``value`` came from a JSON body.
+
+        A string in a JSON body is a JSON string, not JSON text to decode:
+        ``"123"`` stays the string it was, and ``"abc"`` is not an error.
+        """
+        return super().clean(_Structured(value) if structured and value is not None else value)
+
     def to_python(self, value: Any) -> Any:
+        if isinstance(value, _Structured):
+            return value.value
         if isinstance(value, str):
             try:
                 return decode_json(value)
             except ValueError as exc:
                 raise FieldValidationError(f"Not valid JSON: {exc}") from None
         return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Structured:
+    """A value from a JSON body, marked so that :class:`JSONField` does not decode it."""
+
+    value: Any
 
 
 class Dict(JSONField):
@@ -585,6 +602,7 @@ def clean_fields(
     optional: Mapping[str, Field],
     allow_unknown: bool = False,
     ignore: Collection[str] = (),
+    structured: bool = False,
 ) -> dict[str, Any]:
     """Clean the request's fields, raising one ``FieldError`` for all problems.
 
@@ -595,6 +613,8 @@ def clean_fields(
     Unknown fields are errors unless ``allow_unknown``; names in ``ignore``
     (such as ``_method``) are skipped. Errors are keyed in the order of
     ``required``, then ``optional``, then unknown fields as sent.
+    ``structured`` says ``data`` is a JSON body's object rather than text
+    (a form or a query string): :class:`JSONField` values are taken as they are.
     """
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
@@ -611,7 +631,11 @@ def clean_fields(
                 cleaned[name] = spec.get_default()
             continue
         try:
-            cleaned[name] = spec.clean(_value(source, name, spec))
+            value = _value(source, name, spec)
+            if structured and isinstance(spec, JSONField):
+                cleaned[name] = spec.clean(value, structured=True)
+            else:
+                cleaned[name] = spec.clean(value)
         except FieldValidationError as exc:
             errors[name] = exc.messages
     if not allow_unknown:
@@ -641,7 +665,9 @@ class FieldSpec:
     optional: Mapping[str, Field] = field(default_factory=lambda: MappingProxyType({}))
     allow_unknown: bool = False
 
-    def clean(self, data: Mapping[str, Any], files: Mapping[str, Any], *, ignore: Collection[str] = ()) -> dict[str, Any]:
+    def clean(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], *, ignore: Collection[str] = (), structured: bool = False
+    ) -> dict[str, Any]:
         """:func:`clean_fields` with this declaration."""
         return clean_fields(
             data,
@@ -650,6 +676,7 @@ class FieldSpec:
             optional=self.optional,
             allow_unknown=self.allow_unknown,
             ignore=ignore,
+            structured=structured,
         )
 
     def describe(self) -> dict[str, dict[str, Any]]:

@@ -506,7 +506,7 @@ class WebAPIResource(Serialization, ModelHandlers):
         # A QueryDict keeps every value of a repeated form field (List fields).
         return clean_fields(
             body.form if body.form is not None else body.data, body.files, required=spec.required, optional=spec.optional,
-            allow_unknown=spec.allow_unknown, ignore=_RESERVED_BODY,
+            allow_unknown=spec.allow_unknown, ignore=_RESERVED_BODY, structured=body.json is not None,
         )
 
     def make_context(

@@ -289,6 +289,21 @@ def test_clean_fields_returns_values_and_defaults() -> None:
     assert cleaned == {"name": "Ted", "birth_year": 1967, "photo": photo, "bio": "", "tags": []}
 
 
+def test_json_values_from_a_json_body_are_taken_as_they_are() -> None:
+    spec = {"value": JSONField(), "options": Dict()}
+    # From a JSON body a string is a JSON string, not JSON text to decode.
+    cleaned = clean_fields({"value": "123"}, {}, required={}, optional=spec, structured=True)
+    assert cleaned == {"value": "123"}
+    assert clean_fields({"value": "abc"}, {}, required={}, optional=spec, structured=True) == {"value": "abc"}
+    assert clean_fields({"value": [1, "x"]}, {}, required={}, optional=spec, structured=True) == {"value": [1, "x"]}
+    with pytest.raises(FieldError) as info:
+        clean_fields({"options": '{"a": 1}'}, {}, required={}, optional=spec, structured=True)
+    assert info.value.fields == {"options": ["Must be a JSON object"]}
+    # From a form (or a query string) the same text is decoded.
+    form = QueryDict('value=123&options={"a": 1}')
+    assert clean_fields(form, {}, required={}, optional=spec) == {"value": 123, "options": {"a": 1}}
+
+
 def test_defaults_are_fresh_and_not_given_means_absent() -> None:
     first = clean_fields({"name": "a"}, {}, required=AUTHOR_REQUIRED, optional=AUTHOR_OPTIONAL)
     second = clean_fields({"name": "b"}, {}, required=AUTHOR_REQUIRED, optional=AUTHOR_OPTIONAL)
@@ -392,3 +407,35 @@ def test_request_fields_rejects_bad_declarations() -> None:
         request_fields(required={"a": Int()}, optional={"a": Int()})
     with pytest.raises(TypeError, match="must be a Field instance"):
         request_fields(required={"a": int})  # type: ignore[dict-item]
+
+
+def test_a_resource_takes_json_values_from_a_json_body_as_they_are() -> None:
+    import json
+
+    from django.test import RequestFactory
+
+    from webapi_kit import API, APIResponse, WebAPIResource
+
+    class EchoResource(WebAPIResource):
+        name = "echo"
+        allowed_methods = ("POST",)
+        authentication_classes = ()
+
+        @request_fields(required={"value": JSONField()}, optional={"options": Dict()})
+        def create(self, request: object, data: dict[str, Any]) -> APIResponse:
+            return APIResponse({"got": data})
+
+    resource = EchoResource()
+    API([resource], root=False)
+    factory = RequestFactory()
+
+    def post(body: bytes | str, content_type: str) -> tuple[int, Any]:
+        response = resource.list_view(factory.post("/echo/", body, content_type=content_type, HTTP_ACCEPT="application/json"))
+        return response.status_code, json.loads(response.content)
+
+    status, answer = post(json.dumps({"value": "123"}), "application/json")
+    assert (status, answer["got"]) == (200, {"value": "123"})
+    status, answer = post(json.dumps({"value": "abc", "options": '{"a": 1}'}), "application/json")
+    assert (status, answer["fields"]) == (400, {"options": ["Must be a JSON object"]})
+    status, answer = post('value=123&options={"a": 1}', "application/x-www-form-urlencoded")
+    assert (status, answer["got"]) == (200, {"value": 123, "options": {"a": 1}})
