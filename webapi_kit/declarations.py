@@ -2,7 +2,8 @@
 
 :class:`ResourceDeclarations` is the common base of
 :class:`~webapi_kit.resource.WebAPIResource` and of the mixins it is made
-of (:mod:`~webapi_kit.serialization`, :mod:`~webapi_kit.modelhandlers`), so
+of (:mod:`~webapi_kit.serialization`, :mod:`~webapi_kit.modelhandlers`,
+:mod:`~webapi_kit.responses`, :mod:`~webapi_kit.error_handling`), so
 that each part sees every attribute with its type. Declare these on a
 :class:`~webapi_kit.resource.WebAPIResource` subclass; its docstring says
 what each one means.
@@ -90,6 +91,10 @@ class ResourceDeclarations:
     _href_is_list_url_plus_key: bool
     _parent_lookup: list[tuple[str, str]]
     _handlers: dict[Kind, dict[str, Callable[..., Any]]]
+    #: Each kind's ``Allow`` header ("" where nothing is allowed).
+    _allow: dict[Kind, str]
+    #: The ``WWW-Authenticate`` challenges of the resource's authenticators, Basic first.
+    _challenges: tuple[str, ...]
     _related: dict[str, Related]
     _field_getters: tuple[tuple[str, Callable[[Any, RequestContext], Any] | None], ...]
     _item_link_methods: tuple[tuple[str, str], ...]

@@ -20,7 +20,8 @@ from django.urls import Resolver404, resolve
 from django.views import defaults
 
 from webapi_kit.errors import MalformedRequest
-from webapi_kit.resource import WebAPIResource, suspicious_request_error
+from webapi_kit.error_handling import suspicious_request_error
+from webapi_kit.resource import WebAPIResource
 
 __all__ = ["bad_request", "resource_for_path"]
 

@@ -24,49 +24,38 @@ from __future__ import annotations
 
 import logging
 import operator
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.core.exceptions import DisallowedHost, ObjectDoesNotExist, SuspiciousOperation
-from django.db import DataError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.core.exceptions import ObjectDoesNotExist, SuspiciousOperation
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from webapi_kit import conditional, login_sessions
 from webapi_kit.authentication import Authentication, LoginSessionAuthentication
-from webapi_kit.challenges import ChallengeResponse, merge_challenges
+from webapi_kit.challenges import merge_challenges
 from webapi_kit.conf import api_settings
 from webapi_kit.context import RequestContext, bind_request_context, name_set, query_params, request_context
-from webapi_kit.envelopes import Envelope
 from webapi_kit.errors import (
-    Conflict,
     DoesNotExist,
-    InternalError,
-    MalformedRequest,
     MethodNotAllowed,
     NotAcceptable,
     NotLoggedIn,
     PermissionDenied,
     PreconditionFailed,
-    ServiceUnavailable,
     WebAPIError,
 )
+from webapi_kit.error_handling import ErrorHandling, error_format, vary_on_accept
 from webapi_kit.fields import FieldSpec, clean_fields, get_field_spec
 from webapi_kit.formats import Format, FormatTable
-from webapi_kit.links import Link, UriTemplate
+from webapi_kit.links import UriTemplate
 from webapi_kit.modelhandlers import ModelHandlers, page_columns
-from webapi_kit.serialization import Serialization
-from webapi_kit.pagination import Page
 from webapi_kit.parsers import ParsedBody, method_override, parse_body
 from webapi_kit.permissions import Permission, is_authenticated
 from webapi_kit.relations import Related
-from webapi_kit.responses import APIResponse
 from webapi_kit.renderers import PageRenderer
 from webapi_kit.rows import ItemShape
 from webapi_kit.throttling import Throttle
@@ -74,7 +63,7 @@ from webapi_kit.throttling import Throttle
 if TYPE_CHECKING:
     from webapi_kit.api import API
 
-__all__ = ["Kind", "RequestContext", "WebAPIResource", "request_context", "suspicious_request_error"]  # the last two re-exported from context
+__all__ = ["Kind", "RequestContext", "WebAPIResource", "request_context"]  # RequestContext and request_context re-exported from context
 
 logger = logging.getLogger("webapi_kit")
 
@@ -94,7 +83,7 @@ _RESERVED_QUERY = frozenset(
 _RESERVED_BODY = frozenset({"_method", "api_format", "expand", "only-fields", "only-links", "csrfmiddlewaretoken"})
 
 
-class WebAPIResource(Serialization, ModelHandlers):
+class WebAPIResource(ErrorHandling, ModelHandlers):
     """Base class of every resource.
 
     Declare, on a subclass:
@@ -233,7 +222,7 @@ class WebAPIResource(Serialization, ModelHandlers):
                 if method in allowed and handler is not None:
                     self._handlers[kind][method] = handler
                     self._specs[handler] = get_field_spec(handler)
-        self._allow: dict[Kind, str] = {}
+        self._allow = {}
         for kind, _ in kinds:
             methods = list(self._handlers[kind])
             if "GET" in methods:
@@ -344,14 +333,14 @@ class WebAPIResource(Serialization, ModelHandlers):
                 return self.error_response(request, error, table.default)
             fmt = table.default
         except WebAPIError as error:  # a bad ?api_format=
-            return self.error_response(request, error, _error_format(table, accept))
+            return self.error_response(request, error, error_format(table, accept))
         if fmt.renderer.presents:
             return self._present(request, kind, kwargs, fmt)
         try:
             response = self._handle(request, kind, kwargs, fmt)
         except Exception as exc:  # noqa: BLE001 - every failure must answer in the API's format
             response = self.error_response(request, self.handle_exception(request, exc), fmt)
-        _vary_on_accept(response)
+        vary_on_accept(response)
         if self._login_sessions:
             self._finish_login_session(request, kind, kwargs, response)
         return response
@@ -383,7 +372,7 @@ class WebAPIResource(Serialization, ModelHandlers):
             return response
 
         response = cast(PageRenderer, fmt.renderer).present(self, request, kind, kwargs, respond)
-        _vary_on_accept(response)
+        vary_on_accept(response)
         return response
 
     def _handle(
@@ -597,231 +586,11 @@ class WebAPIResource(Serialization, ModelHandlers):
             last_modified = conditional.parse_http_date(response.get("Last-Modified"))
         return conditional.Version(frozenset(etags), last_modified)
 
-    # ------------------------------------------------------------------
-    # Responses.
-
-    def build_response(self, ctx: RequestContext, kind: Kind, method: str, result: Any) -> HttpResponse:
-        """Turn a handler's result into the HTTP answer."""
-        fmt = ctx.format
-        if isinstance(result, APIResponse):
-            if result.payload is None:
-                response = self._empty_response(result.status)
-            else:
-                body = fmt.renderer.render(self.get_envelope().payload(result.payload))
-                response = self._content_response(body, result.content_type or fmt.content_type, result.status)
-            for header, value in result.headers.items():
-                response[header] = value
-            return self._conditional(ctx, response, None) if method == "GET" else response
-        if result is None:
-            return self._empty_response(HTTPStatus.NO_CONTENT)
-        if isinstance(result, Page):
-            return self._conditional(ctx, self.page_response(ctx, result), None)
-        item = self.serialize_object(result, ctx)
-        body = fmt.renderer.render(self.get_envelope().item(self, item))
-        if kind == "list" and method == "POST":
-            # The new object is an item: labelled with the item type, not the list's.
-            item_type = self.formats["item"].for_renderer(fmt.renderer).content_type
-            response = self._content_response(body, item_type, HTTPStatus.CREATED)
-            # ``only-links``/``only-fields`` may have left the self link out of the body.
-            links = item.get("links")
-            self_link = links.get("self") if isinstance(links, dict) else None
-            response["Location"] = self_link["href"] if self_link else self.get_href(result, ctx)
-            return response
-        response = self._content_response(body, fmt.content_type, HTTPStatus.OK)
-        last_modified = self.get_last_modified(result)
-        if last_modified is not None:
-            response["Last-Modified"] = conditional.format_http_date(last_modified)
-        if method == "GET":
-            return self._conditional(ctx, response, last_modified)
-        # The new version's tag, so a client can chain If-Match updates.
-        response["ETag"] = conditional.etag_for(body)
-        return response
-
-    def page_response(self, ctx: RequestContext, page: Page) -> HttpResponse:
-        fmt = ctx.format
-        list_url = ctx.base_url + self.list_template.expand(ctx.kwargs)
-        query_string = ctx.request.META.get("QUERY_STRING", "")
-        self_href = f"{list_url}?{query_string}" if query_string else list_url
-        links: dict[str, Link] = {"self": {"method": "GET", "href": self_href}}
-        if "POST" in self._handlers["list"]:
-            links["create"] = {"method": "POST", "href": list_url}
-        links.update(page.links(list_url, query_params(ctx.request)))
-        for child in self.list_child_resources:
-            links[child.name_plural] = {"method": "GET", "href": list_url + child.uri_name + "/"}
-        items = self.serialize_list(page.items, ctx, list_url)
-        data = self.get_envelope().page(self, items, links=links, total_results=page.total_results)
-        response = self._content_response(fmt.renderer.render(data), fmt.content_type, HTTPStatus.OK)
-        response["Item-Content-Type"] = self.formats["item"].for_renderer(fmt.renderer).content_type
-        return response
-
-    def get_envelope(self) -> Envelope:
-        assert self.envelope is not None
-        return self.envelope
-
-    @staticmethod
-    def _content_response(body: bytes, content_type: str, status: int, challenges: tuple[str, ...] = ()) -> HttpResponse:
-        if challenges:
-            response: HttpResponse = ChallengeResponse(body, content_type=content_type, status=status, challenges=challenges)
-        else:
-            response = HttpResponse(body, content_type=content_type, status=status)
-        # Always a length: djblets' lazy bodies went out empty under plain WSGI.
-        response["Content-Length"] = str(len(body))
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-
-    @staticmethod
-    def _empty_response(status: int) -> HttpResponse:
-        """An answer without a body: no ``Content-Type`` (djblets labelled its 204s).
-
-        A 204 or 304 carries no ``Content-Length`` either (RFC 9110 forbids it
-        on a 204); any other status says ``0`` so no client waits for a body.
-        """
-        response = HttpResponse(status=status)
-        del response["Content-Type"]
-        if status not in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED):
-            response["Content-Length"] = "0"
-        return response
-
-    def _conditional(self, ctx: RequestContext, response: HttpResponse, last_modified: datetime | None) -> HttpResponse:
-        if response.status_code != HTTPStatus.OK:
-            return response
-        etag = conditional.etag_for(response.content)
-        response["ETag"] = etag
-        meta = ctx.request.META
-        if_none_match = meta.get("HTTP_IF_NONE_MATCH")
-        if if_none_match is not None:
-            current = conditional.if_none_match_passes(if_none_match, etag)
-        else:
-            current = conditional.if_modified_since_passes(meta.get("HTTP_IF_MODIFIED_SINCE"), last_modified)
-        if current:
-            return response
-        not_modified = self._empty_response(HTTPStatus.NOT_MODIFIED)
-        for header in ("ETag", "Last-Modified"):
-            if header in response:
-                not_modified[header] = response[header]
-        return not_modified
-
-    def _options_response(self, kind: Kind) -> HttpResponse:
-        if not self._allow[kind]:
-            raise MethodNotAllowed(())
-        response = self._empty_response(HTTPStatus.OK)
-        response["Allow"] = self._allow[kind]
-        return response
-
-    def error_response(self, request: HttpRequest, error: WebAPIError, fmt: Format) -> HttpResponse:
-        """Render ``error`` through the envelope in the format of ``fmt``."""
-        row = self.formats["error"].for_renderer(fmt.renderer)
-        body = row.renderer.render(self.get_envelope().error(error))
-        challenges: tuple[str, ...] = ()
-        own = getattr(error, "challenges", None)
-        if own is not None and error.status == HTTPStatus.UNAUTHORIZED:
-            # Every way in this resource knows of, the error's own first; Basic leads.
-            # (An error that sets WWW-Authenticate itself keeps exactly that.)
-            challenges = merge_challenges(own, self._challenges)
-        response = self._content_response(body, row.content_type, error.status, challenges)
-        for header, value in error.headers.items():
-            response[header] = value
-        if challenges:
-            response["WWW-Authenticate"] = challenges[0]
-        if request.method == "HEAD":
-            response.content = b""
-        _vary_on_accept(response)
-        return response
-
-    def negotiated_error_response(self, request: HttpRequest, error: WebAPIError, *, page: bool = False) -> HttpResponse:
-        """``error`` in the format ``Accept`` (or ``?api_format=``) asks for, else the default.
-
-        For answers made outside the pipeline: URLs no resource matches, and
-        requests Django refused before any view ran. A page format presents
-        the error only with ``page`` (a page needs a request sound enough to
-        build links from, which a refused one may not be).
-        """
-        table = self.formats["error"]
-        accept = request.META.get("HTTP_ACCEPT")
-        try:
-            fmt = table.select(accept, query_params(request).get("api_format"))
-        except WebAPIError:
-            fmt = _error_format(table, accept)
-        if fmt.renderer.presents:
-            if page:
-                return cast(PageRenderer, fmt.renderer).present(
-                    self, request, "item", {}, lambda body: self.error_response(request, error, fmt)
-                )
-            fmt = table.default
-        return self.error_response(request, error, fmt)
-
-    def handle_exception(self, request: HttpRequest, exc: Exception) -> WebAPIError:
-        """The API error to answer with for an exception a step or handler raised.
-
-        Override to map a service layer's own exceptions (call ``super()``
-        for the rest). Database outages answer 503, unique violations 409,
-        values a column cannot hold 400, a missing object 404, what Django
-        calls suspicious (a ``Host`` not allowed) 400; anything else
-        (other integrity errors included: they are the code's fault) is
-        logged and answers a 500 that shows a traceback only under ``DEBUG``.
-        """
-        if isinstance(exc, WebAPIError):
-            return exc
-        if isinstance(exc, ObjectDoesNotExist):
-            return DoesNotExist()
-        if isinstance(exc, SuspiciousOperation):
-            # A 400, logged where Django logs these (a Host not in ALLOWED_HOSTS, say).
-            logging.getLogger(f"django.security.{type(exc).__name__}").error(str(exc), extra={"request": request})
-            return suspicious_request_error(exc)
-        if isinstance(exc, IntegrityError) and _is_unique_violation(exc):
-            logger.info("Unique constraint on %s %s: %s", request.method, request.path, exc)
-            return Conflict()
-        if isinstance(exc, (DataError, OverflowError)):
-            # A value validation let through but the column cannot hold.
-            logger.info("Value out of range on %s %s: %s", request.method, request.path, exc)
-            return MalformedRequest("A value is out of range or too long to be stored")
-        if isinstance(exc, (OperationalError, InterfaceError)):
-            logger.error("Database unavailable on %s %s", request.method, request.path, exc_info=exc)
-            return ServiceUnavailable()
-        logger.error("Internal error on %s %s", request.method, request.path, exc_info=exc)
-        if settings.DEBUG:
-            return InternalError(extra={"traceback": traceback.format_exception(exc)})
-        return InternalError()
-
-
-def suspicious_request_error(exc: SuspiciousOperation) -> MalformedRequest:
-    """The 400 for what Django calls suspicious; the message names no setting or value."""
-    if isinstance(exc, DisallowedHost):
-        return MalformedRequest("The request's Host is not one this site answers for")
-    return MalformedRequest("The request was refused as unsafe")
-
-
 #: What a resource may override that sees a list's objects or makes its items.
 _SERIALIZATION_HOOKS = (
     "serialize_object", "serialize_list", "get_href", "get_url_kwargs",
     "get_list", "read_list", "build_response", "page_response",
 )
-
-
-def _error_format(table: FormatTable, accept: str | None) -> Format:
-    """An error's format where ``?api_format=`` is bad: the data format ``Accept`` asks for, else the default."""
-    try:
-        fmt = table.select(accept, None)
-    except WebAPIError:
-        return table.default
-    return table.default if fmt.renderer.presents else fmt
-
-
-def _is_unique_violation(exc: IntegrityError) -> bool:
-    # PostgreSQL's SQLSTATE, else the wording of SQLite and MySQL.
-    if getattr(exc.__cause__, "sqlstate", None) == "23505":
-        return True
-    text = str(exc).lower()
-    return "unique" in text or "duplicate" in text
-
-
-def _vary_on_accept(response: HttpResponse) -> None:
-    """Every negotiated answer varies on ``Accept`` (cheaper than patch_vary_headers)."""
-    vary = response.get("Vary")
-    if not vary:
-        response["Vary"] = "Accept"
-    elif "accept" not in {part.strip().lower() for part in vary.split(",")}:
-        patch_vary_headers(response, ("Accept",))
 
 
 def _instances(*candidates: Sequence[Any] | None) -> tuple[Any, ...]:
