@@ -2,7 +2,7 @@
 
 Registered as ``datarouter`` in ``manage.py runworker``. It claims due
 deliveries (see :mod:`datarouter.claims`), sends each as its own asyncio
-task (many in flight at once) with httpx streaming the file from storage,
+task (many in flight at once) with aiohttp streaming the file from storage,
 and settles each outcome:
 
 * 2xx: delivered;
@@ -33,7 +33,7 @@ from http import HTTPStatus
 from typing import ParamSpec, TypeVar
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-import httpx
+import aiohttp
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 from django.utils import timezone
@@ -100,8 +100,8 @@ class DeliveryLoop:
         self.tasks: dict[asyncio.Task[None], claims.Job] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
-        limits = httpx.Limits(max_connections=self.concurrency * 2)
-        async with outbound.client("datarouter", timeout=self.timeout, limits=limits, follow_redirects=False) as client:
+        # Redirects are the loop's to follow (_follows), never the client's.
+        async with outbound.session("datarouter", connections=self.concurrency, timeout=self.timeout) as client:
             last_sweep = 0.0
             loop = asyncio.get_running_loop()
             while not stop.is_set():
@@ -139,7 +139,7 @@ class DeliveryLoop:
         if jobs:
             await _db(claims.release)(jobs)
 
-    async def _attempt(self, client: httpx.AsyncClient, job: claims.Job) -> None:
+    async def _attempt(self, client: aiohttp.ClientSession, job: claims.Job) -> None:
         sub = job.subscription
         publication = job.publication
         first_url = url = delivery_url(sub.delivery_url, publication.file_id)
@@ -199,30 +199,34 @@ class DeliveryLoop:
         retry_at = min(now + datetime.timedelta(seconds=retry_delay(job.delivery.attempts + 1)), created + max_age)
         claims.settle(job, retry_at=retry_at)
 
-    async def _send(self, client: httpx.AsyncClient, job: claims.Job, url: str) -> _Outcome:
+    async def _send(self, client: aiohttp.ClientSession, job: claims.Job, url: str) -> _Outcome:
         sub = job.subscription
         publication = job.publication
-        # Text headers go as the UTF-8 bytes the publisher sent (publishing.header_text).
-        headers: dict[str, str | bytes] = {"X-ATT-DR-PUBLISH-ID": publication.publish_id}
+        # Text headers go as the UTF-8 bytes the publisher sent (publishing.header_text):
+        # aiohttp writes header values as UTF-8.
+        headers = {
+            "X-ATT-DR-PUBLISH-ID": publication.publish_id,
+            "Authorization": aiohttp.encode_basic_auth(sub.delivery_user, sub.delivery_password),
+        }
         if publication.meta:
-            headers["X-ATT-DR-META"] = publication.meta.encode("utf-8")
-        if sub.use100:
-            headers["Expect"] = "100-continue"
-        auth = httpx.BasicAuth(sub.delivery_user, sub.delivery_password)
+            headers["X-ATT-DR-META"] = publication.meta
+        content: AsyncIterator[bytes] | bytes | None = None
+        if publication.method != "DELETE":
+            if publication.content_type:
+                headers["Content-Type"] = publication.content_type
+            length = self._body_length(job)
+            headers["Content-Length"] = str(length)
+            content = _file_chunks(publication.storage_name) if length else b""
         try:
-            if publication.method == "DELETE":
-                response = await client.request("DELETE", url, headers=headers, auth=auth)
-            else:
-                if publication.content_type:
-                    headers["Content-Type"] = publication.content_type.encode("utf-8")
-                length = self._body_length(job)
-                headers["Content-Length"] = str(length)
-                content = _file_chunks(publication.storage_name) if length else b""
-                response = await client.request("PUT", url, headers=headers, auth=auth, content=content)
-        except (httpx.HTTPError, OSError) as exc:
+            async with client.request(
+                publication.method, url, headers=headers, data=content,
+                expect100=sub.use100, allow_redirects=False,
+            ) as response:
+                await outbound.read_small_body(response)
+                return _Outcome(response.status, url, response.headers.get("Location"))
+        except outbound.TRANSPORT_ERRORS as exc:
             logger.info("delivery of %s to %s failed: %r", publication.publish_id, url, exc)
             return _Outcome(NO_STATUS, url)
-        return _Outcome(response.status_code, url, response.headers.get("Location"))
 
 
 async def _file_chunks(name: str) -> AsyncIterator[bytes]:

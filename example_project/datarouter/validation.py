@@ -6,9 +6,9 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from webapi_kit.errors import FieldError
+from worker import outbound
 
 __all__ = ["INT64_MAX", "INT64_MIN", "EndpointId", "FeedInput", "SubscriptionInput", "clean_feed", "clean_subscription", "parse_network"]
 
@@ -190,8 +190,10 @@ def clean_feed(data: Mapping[str, Any], *, creating: bool) -> FeedInput:
 def _delivery_url(value: str | None, errors: _Errors) -> str:
     if value is None:
         return ""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        # The worker's own client must be able to send to it.
+        outbound.url(value)
+    except ValueError:
         errors.add("delivery.url", "Must be an absolute http or https URL")
         return ""
     return value

@@ -8,11 +8,12 @@ import ssl
 import time
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 from django.utils import timezone
 
 from retry import conf
 from retry.services import Claim, Outcome
+from worker import outbound
 
 __all__ = ["BLOCKED", "send"]
 
@@ -24,12 +25,12 @@ class _Blocked(Exception):
     """The target resolves to a blocked address."""
 
 
-async def send(client: httpx.AsyncClient, claim: Claim, timeout: float) -> Outcome:
+async def send(session: aiohttp.ClientSession, claim: Claim, timeout: float) -> Outcome:
     """Send ``claim``'s request once; never raises for network failures.
 
-    The response body is not read: only the status matters, and a large body
-    must not hold a slot. ``timeout`` bounds the whole attempt, connecting
-    included, not just each read.
+    Only the status matters: a small body is read so that the connection is
+    reused, a large one is not (it must not hold a slot). ``timeout`` bounds
+    the whole attempt, connecting included, not just each read.
     """
     started_at = timezone.now()
     clock = time.monotonic()
@@ -39,27 +40,25 @@ async def send(client: httpx.AsyncClient, claim: Claim, timeout: float) -> Outco
     try:
         async with asyncio.timeout(timeout):
             await _check_target(claim.url)
-            request = client.build_request(
+            async with session.request(
                 claim.method,
                 claim.url,
                 # A list of pairs keeps a header with several values as several headers.
                 headers=claim.headers,
-                content=claim.body or None,
-            )
-            response = await client.send(request, stream=True)
-            status_code = response.status_code
-            await response.aclose()
+                data=claim.body or None,
+                allow_redirects=False,
+            ) as response:
+                status_code = response.status
+                await outbound.read_small_body(response)
     except _Blocked:
         # Retrying cannot change where a name points for long enough to matter.
         error, final = BLOCKED, True
-    except socket.gaierror as exc:
+    except (socket.gaierror, aiohttp.ClientConnectorError) as exc:
+        # Refused connections, DNS failures and TLS handshakes all end up here.
         error = f"connection failed: {_reason(exc)}"
-    except (TimeoutError, httpx.TimeoutException):
+    except (TimeoutError, aiohttp.ServerTimeoutError):
         error = f"timeout: no response within {timeout:g} s"
-    except httpx.ConnectError as exc:
-        # Refused connections, DNS failures and TLS errors all end up here.
-        error = f"connection failed: {_reason(exc)}"
-    except (httpx.HTTPError, httpx.InvalidURL, ssl.SSLError, OSError, ValueError) as exc:
+    except (aiohttp.ClientError, ssl.SSLError, OSError, ValueError) as exc:
         error = f"{type(exc).__name__}: {_reason(exc)}"
     return Outcome(
         started_at=started_at,
@@ -76,9 +75,9 @@ async def _check_target(url: str) -> None:
 
     Names are resolved here, just before sending, because acceptance could
     only judge IP literals and a name may point anywhere by now. Every
-    address counts: the connection may use any of them. (httpx resolves the
+    address counts: the connection may use any of them. (aiohttp resolves the
     name again to connect, so a name re-pointed within that instant is not
-    caught; pinning the address would need a custom transport.)
+    caught; pinning the address would need a resolver of our own.)
     """
     networks = conf.blocked_networks()
     if not networks:

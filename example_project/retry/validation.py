@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 
 from retry import conf
+from worker import outbound
 
 __all__ = ["MalformedBody", "Problem", "ValidRequest", "validate_owner", "validate_payload"]
 
@@ -161,8 +161,8 @@ def _url(value: Any, problems: list[Problem]) -> str | None:
     if valid:
         try:
             # The worker's own client must be able to send to it (IDNA host names, say).
-            httpx.URL(value)
-        except (httpx.InvalidURL, ValueError):
+            outbound.url(value)
+        except ValueError:
             valid = False
     if not valid or _BAD_VALUE_CHARS.search(value) or " " in value:
         problems.append(_invalid(f"'request.url' must be an http or https URL, not {_show(value)}", "request.url"))

@@ -2,7 +2,7 @@
 
 It claims due requests (a lease per request, see
 :func:`retry.services.claim_due`), sends each as its own asyncio task over a
-shared ``httpx.AsyncClient``, and records the outcome. It sleeps until the
+shared aiohttp session (:mod:`worker.outbound`), and records the outcome. It sleeps until the
 next request falls due, but never longer than ``RETRY_POLL_SECONDS``, so new
 submissions are noticed promptly. Database work runs in Django's sync thread.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import httpx
+import aiohttp
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 from django.utils import timezone
@@ -43,9 +43,8 @@ class RetryLoop:
         self._slot_freed = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
-        limits = httpx.Limits(max_connections=self.concurrency, max_keepalive_connections=min(self.concurrency, 20))
         # Redirects are answers (3xx < 500): the attempt succeeded, nothing is followed.
-        async with outbound.client("retry", timeout=self.timeout, limits=limits, follow_redirects=False) as client:
+        async with outbound.session("retry", connections=self.concurrency, timeout=self.timeout) as client:
             try:
                 while not stop.is_set():
                     wait = await self._claim_and_start(client)
@@ -53,7 +52,7 @@ class RetryLoop:
             finally:
                 await self._wind_down()
 
-    async def _claim_and_start(self, client: httpx.AsyncClient) -> float:
+    async def _claim_and_start(self, client: aiohttp.ClientSession) -> float:
         """Start every attempt that is due and fits; return how long to sleep."""
         free = self.concurrency - len(self._in_flight)
         if free <= 0:
@@ -74,7 +73,7 @@ class RetryLoop:
             return self.poll
         return max(0.0, min(self.poll, (upcoming - timezone.now()).total_seconds()))
 
-    async def _attempt(self, client: httpx.AsyncClient, claim: Claim) -> None:
+    async def _attempt(self, client: aiohttp.ClientSession, claim: Claim) -> None:
         outcome = await send(client, claim, self.timeout)
         logger.info(
             "request %s attempt %s: %s", claim.request_id, claim.index, outcome.status_code or outcome.error

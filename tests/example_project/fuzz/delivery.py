@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import httpx
 from django.utils import timezone
 
 from datarouter import claims
@@ -25,6 +24,7 @@ from datarouter.models import Delivery, Publication
 from retry import sender
 from retry import services as retry_services
 from retry.models import RetryRequest
+from worker import outbound
 
 from .harness import ANSWERED, Answer, fail
 from .world import World
@@ -119,7 +119,7 @@ def check_retry_requests(world: World, recorder: Recorder, answer: Answer) -> in
     submitted = _submitted_retry(answer)
 
     async def send_all() -> list[Any]:
-        async with httpx.AsyncClient(follow_redirects=False) as client:
+        async with outbound.session("retry", connections=4, timeout=10.0) as client:
             return [await sender.send(client, claim, 10.0) for claim in due]
 
     for claim, outcome in zip(due, asyncio.run(send_all()), strict=True):
@@ -165,7 +165,7 @@ def check_publications(world: World, recorder: Recorder, answer: Answer, *, meta
             url = delivery_url(sub.delivery_url, publication.file_id)
 
             async def send_one() -> Any:
-                async with httpx.AsyncClient(follow_redirects=False) as client:
+                async with outbound.session("datarouter", connections=4, timeout=10.0) as client:
                     return await DeliveryLoop()._send(client, job, url)
 
             outcome = asyncio.run(send_one())

@@ -116,8 +116,9 @@ def _invalid(message: str) -> dict[str, str]:
             payload(URL, headers={"Content-Length": ["99"]}, body="abc"),
             [_invalid("'request.headers.Content-Length' must be the body's length, 3")],
         ),
-        # Host names the worker's client cannot turn into IDNA, and a DEL it will not send.
-        (payload("http://\u2603\u2603.example/"), [_invalid("'request.url' must be an http or https URL, not \"http://\u2603\u2603.example/\"")]),
+        # Host names the worker's client cannot IDNA-encode or that no DNS name can be, and a DEL.
+        (payload("http://exa\u200bmple.example/"), [_invalid("'request.url' must be an http or https URL, not \"http://exa\u200bmple.example/\"")]),
+        (payload("http://a<b.example/"), [_invalid("'request.url' must be an http or https URL, not \"http://a<b.example/\"")]),
         (payload("http://x.example/\x7f"), [_invalid("'request.url' must be an http or https URL, not \"http://x.example/\x7f\"")]),
         (payload(URL, body={"a": 1}), [_invalid("'request.body' must be a string")]),
     ],
