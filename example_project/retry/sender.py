@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import ssl
 import time
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from retry import conf
 from retry.services import Claim, Outcome
+from retry.targets import BlockedTarget, is_blocked_error, literal_blocked
 from worker import outbound
 
 __all__ = ["BLOCKED", "send"]
@@ -21,16 +22,16 @@ __all__ = ["BLOCKED", "send"]
 BLOCKED = "blocked target"
 
 
-class _Blocked(Exception):
-    """The target resolves to a blocked address."""
-
-
-async def send(session: aiohttp.ClientSession, claim: Claim, timeout: float) -> Outcome:
+async def send(
+    session: aiohttp.ClientSession, claim: Claim, timeout: float, networks: Sequence[conf.Network] = ()
+) -> Outcome:
     """Send ``claim``'s request once; never raises for network failures.
 
     Only the status matters: a small body is read so that the connection is
     reused, a large one is not (it must not hold a slot). ``timeout`` bounds
-    the whole attempt, connecting included, not just each read.
+    the whole attempt, connecting included, not just each read. A host that
+    is an IP literal in one of the blocked ``networks`` is not contacted;
+    names are judged by the session's resolver (:mod:`retry.targets`).
     """
     started_at = timezone.now()
     clock = time.monotonic()
@@ -39,7 +40,8 @@ async def send(session: aiohttp.ClientSession, claim: Claim, timeout: float) -> 
     final = False
     try:
         async with asyncio.timeout(timeout):
-            await _check_target(claim.url)
+            if networks and literal_blocked(urlsplit(claim.url).hostname or "", tuple(networks)):
+                raise BlockedTarget(claim.url)
             async with session.request(
                 claim.method,
                 claim.url,
@@ -50,12 +52,15 @@ async def send(session: aiohttp.ClientSession, claim: Claim, timeout: float) -> 
             ) as response:
                 status_code = response.status
                 await outbound.read_small_body(response)
-    except _Blocked:
+    except BlockedTarget:
         # Retrying cannot change where a name points for long enough to matter.
         error, final = BLOCKED, True
-    except (socket.gaierror, aiohttp.ClientConnectorError) as exc:
-        # Refused connections, DNS failures and TLS handshakes all end up here.
-        error = f"connection failed: {_reason(exc)}"
+    except aiohttp.ClientConnectorError as exc:
+        if is_blocked_error(exc):
+            error, final = BLOCKED, True
+        else:
+            # Refused connections, DNS failures and TLS handshakes all end up here.
+            error = f"connection failed: {_reason(exc)}"
     except (TimeoutError, aiohttp.ServerTimeoutError):
         error = f"timeout: no response within {timeout:g} s"
     except (aiohttp.ClientError, ssl.SSLError, OSError, ValueError) as exc:
@@ -68,25 +73,6 @@ async def send(session: aiohttp.ClientSession, claim: Claim, timeout: float) -> 
         error=error,
         final=final,
     )
-
-
-async def _check_target(url: str) -> None:
-    """Raise :class:`_Blocked` if the URL's host resolves to a blocked address.
-
-    Names are resolved here, just before sending, because acceptance could
-    only judge IP literals and a name may point anywhere by now. Every
-    address counts: the connection may use any of them. (aiohttp resolves the
-    name again to connect, so a name re-pointed within that instant is not
-    caught; pinning the address would need a resolver of our own.)
-    """
-    networks = conf.blocked_networks()
-    if not networks:
-        return
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-    infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    if any(conf.is_blocked(str(info[4][0]), networks) for info in infos):
-        raise _Blocked()
 
 
 def _reason(exc: BaseException) -> str:

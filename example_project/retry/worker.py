@@ -20,6 +20,7 @@ from django.utils import timezone
 from retry import conf, services
 from retry.sender import send
 from retry.services import Claim
+from retry.targets import GuardedResolver
 from worker import outbound
 
 __all__ = ["RetryLoop"]
@@ -39,12 +40,16 @@ class RetryLoop:
         self.concurrency = conf.concurrency()
         self.timeout = conf.timeout_seconds()
         self.poll = conf.poll_seconds()
+        self.networks = tuple(conf.blocked_networks())
         self._in_flight: dict[asyncio.Task[None], Claim] = {}
         self._slot_freed = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         # Redirects are answers (3xx < 500): the attempt succeeded, nothing is followed.
-        async with outbound.session("retry", connections=self.concurrency, timeout=self.timeout) as client:
+        resolver = GuardedResolver(self.networks)
+        async with outbound.session(
+            "retry", connections=self.concurrency, timeout=self.timeout, resolver=resolver
+        ) as client:
             try:
                 while not stop.is_set():
                     wait = await self._claim_and_start(client)
@@ -74,7 +79,7 @@ class RetryLoop:
         return max(0.0, min(self.poll, (upcoming - timezone.now()).total_seconds()))
 
     async def _attempt(self, client: aiohttp.ClientSession, claim: Claim) -> None:
-        outcome = await send(client, claim, self.timeout)
+        outcome = await send(client, claim, self.timeout, self.networks)
         logger.info(
             "request %s attempt %s: %s", claim.request_id, claim.index, outcome.status_code or outcome.error
         )

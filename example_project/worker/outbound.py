@@ -27,6 +27,7 @@ import re
 
 import aiohttp
 import yarl
+from aiohttp.abc import AbstractResolver
 
 import webapi_kit
 
@@ -46,13 +47,18 @@ def user_agent(service: str) -> str:
     return f"webapi_kit-{service}/{webapi_kit.__version__}"
 
 
-def session(service: str, *, connections: int, timeout: float) -> aiohttp.ClientSession:
+def session(
+    service: str, *, connections: int, timeout: float, resolver: AbstractResolver | None = None
+) -> aiohttp.ClientSession:
     """A session for ``service`` keeping at most ``connections`` open; ``timeout`` bounds each request.
 
     Call it inside the running event loop (aiohttp binds the session to it).
     Redirects are never followed here: each service decides what a 3xx means.
+    ``resolver`` replaces aiohttp's for host names (see :mod:`retry.targets`).
     """
-    connector = aiohttp.TCPConnector(limit=connections, limit_per_host=0, enable_cleanup_closed=True)
+    connector = aiohttp.TCPConnector(
+        limit=connections, limit_per_host=0, enable_cleanup_closed=True, resolver=resolver
+    )
     return aiohttp.ClientSession(
         connector=connector,
         headers={"User-Agent": user_agent(service)},

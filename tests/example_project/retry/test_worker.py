@@ -267,15 +267,18 @@ def test_secrets_are_sent_though_never_shown(
     }
 
 
-def test_a_name_resolving_to_a_blocked_address_gives_up_at_once(
-    client: Client, target_server: TargetServer, run_worker: StartWorker
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_a_target_in_a_blocked_network_gives_up_at_once(
+    client: Client, target_server: TargetServer, run_worker: StartWorker, host: str
 ) -> None:
-    # Accepted (a name cannot be judged without resolving it), then blocked by
-    # the worker, whose blocked networks here include loopback.
+    # Accepted (a name cannot be judged without resolving it; loopback was
+    # allowed when the literal was accepted), then blocked by the worker,
+    # whose blocked networks here include loopback: the name by the session's
+    # resolver, the same lookup it connects with; the literal by the sender.
     target_server.replies = [Reply(200)]
     _started(run_worker, RETRY_BLOCKED_NETWORKS="127.0.0.0/8,::1/128")
     port = target_server.url.rsplit(":", 1)[1]
-    request = _accept(client, f"http://localhost:{port}/internal", [0, 1, 2])
+    request = _accept(client, f"http://{host}:{port}/internal", [0, 1, 2])
 
     request = _finished(request)
     time.sleep(1.5)  # past the next interval: nothing more is tried
