@@ -29,7 +29,10 @@ from webapi_kit.tokens.models import APIToken
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.timeout(900)]
 
 CLIENT = Path(__file__).with_name("rbtools_client.py")
-ROOT_LINKS = sorted(["self", "retry_requests", "queuey_applications", "datarouter_feeds", "api_tokens", "session"])
+ROOT_LINKS = sorted([
+    "self", "retry_requests", "queuey_applications", "datarouter_feeds", "api_tokens", "session",
+    "retry_status", "queuey_status", "datarouter_status",
+])
 
 
 def run_client(python: Path, tmp_path: Path, config: dict[str, Any]) -> dict[str, Any]:
