@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from worker.registry import Loop, Registration
@@ -110,12 +110,17 @@ class QueryThread:
     """
 
     def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         threading.Thread(target=self._serve, name="worker-status", daemon=True).start()
 
     def _serve(self) -> None:
-        while True:
-            self._jobs.get()()
+        while (job := self._jobs.get()) is not None:
+            job()
+        connections.close_all()
+
+    def close(self) -> None:
+        """End the thread once the queries asked for have run."""
+        self._jobs.put(None)
 
     def submit(self, query: Callable[[], Backlog]) -> asyncio.Future[Backlog]:
         """Run ``query`` on the thread; the future (of the running event loop) gets its result or error."""
@@ -211,6 +216,11 @@ class StatusReporter:
             watched.query = None
             backlog = query.exception() or query.result()
         return status_line(name, watched.registration.verb, progress, per_second, backlog, wall, self.columns)
+
+    def close(self) -> None:
+        """Let the query thread go (the worker is stopping)."""
+        if self._queries is not None:
+            self._queries.close()
 
     def summarise(self) -> None:
         """A line per loop: how many units it finished, in how long."""

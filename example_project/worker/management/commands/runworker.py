@@ -81,6 +81,7 @@ class Command(BaseCommand):
             if reporting is not None:
                 reporting.cancel()
                 await asyncio.gather(reporting, return_exceptions=True)
+            reporter.close()
         reporter.summarise()
         logger.info("worker stopped")
 
