@@ -86,6 +86,10 @@ def test_rbclient_with_a_password_then_a_token(
         api + "retry/requests/": 0, api + "queuey/applications/": 1, alpha + "queues/": 0,
         api + "datarouter/feeds/": 0, api + "api-tokens/": 0,
     }
+    # The services' status is for staff: RBTools reads the API's 403 (code 101).
+    assert report["before"]["refused"] == {
+        api + f"{service}/status/": [403, 101] for service in ("retry", "queuey", "datarouter")
+    }
     assert report["retry"]["state"] == "pending"
     assert report["queuey"] == {"queue": "by-password", "partitions": 2, "message": "hello from RBTools"}
     assert report["datarouter"]["description"] == "updated by RBTools"
