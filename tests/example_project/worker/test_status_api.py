@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
 
 import pytest
 from django.core.cache import cache
