@@ -47,8 +47,8 @@ def count(n: int) -> str:
 
 
 def rate(per_second: float) -> str:
-    """Whole units per second; one decimal below 10, where it still says something."""
-    return f"{per_second:.1f}" if 0 < per_second < 10 else f"{per_second:.0f}"
+    """Whole units per second (thousands apart); one decimal below 10, where it still says something."""
+    return f"{per_second:.1f}" if 0 < per_second < 10 else count(round(per_second))
 
 
 def duration(seconds: float) -> str:

@@ -35,8 +35,8 @@ COLUMNS = Columns.fitting({"retry": _registration("sent"), "datarouter": _regist
      "queuey      in flight 1 000  purged      0.4/s  due 1 234 567  leased     0  oldest 10 min late"),
     ("queuey", "purged", Progress(0, 0), 0, OSError("connection refused\nis the server running?"),
      "queuey      in flight     0  purged        0/s  backlog unavailable (OSError: connection refused)"),
-    ("retry", "sent", Progress(0, 0), 12_000, TimeoutError(),
-     "retry       in flight     0  sent      12000/s  backlog unavailable (TimeoutError)"),
+    ("retry", "sent", Progress(0, 0), 12_000.4, TimeoutError(),
+     "retry       in flight     0  sent      12 000/s  backlog unavailable (TimeoutError)"),
 ])
 def test_status_lines(name: str, verb: str, progress: Progress, per_second: float,
                       backlog: Backlog | BaseException, line: str) -> None:
@@ -55,6 +55,7 @@ def test_summary_lines() -> None:
     assert summary_line("queuey", "purged", 25, 0.3) == "queuey      purged 25 in 0.3 s (83/s)"
     assert summary_line("retry", "sent", 0, 0) == "retry       sent 0 in 0.0 s (0/s)"
     assert summary_line("datarouter", "delivered", 12_345, 600, COLUMNS) == "datarouter  delivered 12 345 in 10 min (21/s)"
+    assert summary_line("queuey", "purged", 100_000, 2.4) == "queuey      purged 100 000 in 2.4 s (41 667/s)"
 
 
 def test_columns_fit_long_names_and_verbs() -> None:
