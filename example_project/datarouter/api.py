@@ -30,6 +30,7 @@ from webapi_kit.errors import FieldError, MalformedRequest, NotLoggedIn, Permiss
 from webapi_kit.fields import Bool, Choice, DateTime, Dict, Field, File, Int, List, String, request_fields
 from webapi_kit.openapi.declare import Parameter, RequestBody, describe
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
+from worker.api import BacklogResource
 
 from . import logs, media, publishing, services
 from .models import Feed, LogRecord, Publication, Subscription
@@ -291,6 +292,15 @@ class FeedResource(_DatarouterResource):
         services.delete_feed(kwargs["feed_id"], reader(request))
 
 
+class DatarouterStatusResource(BacklogResource):
+    """The delivery backlog (staff only): deliveries due and not taken (to subscriptions not
+    suspended), those a worker holds, and how late the oldest is."""
+
+    name = "datarouter_status"
+    uri_name = "datarouter/status"
+    loop = "datarouter"
+
+
 def resources() -> list[WebAPIResource]:
     """The top-level resources this service hangs off the project's API root."""
-    return [FeedResource()]
+    return [FeedResource(), DatarouterStatusResource()]

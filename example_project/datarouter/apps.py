@@ -11,4 +11,4 @@ class DatarouterConfig(AppConfig):
         from .claims import backlog
         from .delivery import DeliveryLoop
 
-        register("datarouter", DeliveryLoop, backlog=backlog)
+        register("datarouter", DeliveryLoop, backlog=backlog, verb="delivered")

@@ -48,6 +48,7 @@ from webapi_kit.openapi.declare import RequestBody, describe
 from webapi_kit.pagination import Page, paginate
 from webapi_kit.permissions import AllowAny, IsAuthenticated
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
+from worker.api import BacklogResource
 
 __all__ = ["resources"]
 
@@ -316,6 +317,15 @@ class ApplicationResource(_QueueyResource):
         return Application.objects.filter(pk=caller.pk if caller else None).order_by("name")
 
 
+class QueueyStatusResource(BacklogResource):
+    """The purge backlog (staff only): expired messages not yet deleted (reads already hide
+    them), and how long ago the oldest expired."""
+
+    name = "queuey_status"
+    uri_name = "queuey/status"
+    loop = "queuey"
+
+
 def resources() -> list[WebAPIResource]:
     """The top-level resources this service hangs off the project's API root."""
-    return [ApplicationResource()]
+    return [ApplicationResource(), QueueyStatusResource()]

@@ -10,4 +10,4 @@ class QueueyConfig(AppConfig):
         from queuey.worker import PurgeLoop
         from worker.registry import register
 
-        register("queuey", PurgeLoop, backlog=expired_backlog)
+        register("queuey", PurgeLoop, backlog=expired_backlog, verb="purged")

@@ -51,7 +51,9 @@ __all__ = [
     "default_ttl",
     "delete_messages",
     "delete_queue",
+    "delete_expired",
     "expired_backlog",
+    "expired_message_ids",
     "get_application",
     "get_messages_by_keys",
     "get_queue",
@@ -696,15 +698,22 @@ def expired_backlog() -> Backlog:
     return Backlog(due=figures["due"], leased=0, oldest_due_at=figures["oldest"])
 
 
+def expired_message_ids(limit: int) -> list[int]:
+    """Up to ``limit`` expired messages' primary keys: one batch for :func:`delete_expired`."""
+    return list(Message.objects.filter(expires_at__lte=timezone.now()).values_list("pk", flat=True)[:limit])
+
+
+def delete_expired(ids: Sequence[int]) -> int:
+    """Delete the messages of ``ids`` that are still expired (one short transaction); returns how many."""
+    deleted, _ = Message.objects.filter(pk__in=ids, expires_at__lte=timezone.now()).delete()
+    return deleted
+
+
 def purge_expired(batch_size: int = 1000) -> int:
     """Delete expired messages in batches (short transactions); returns how many."""
     total = 0
-    while True:
-        now = timezone.now()
-        ids = list(Message.objects.filter(expires_at__lte=now).values_list("pk", flat=True)[:batch_size])
-        if not ids:
-            return total
-        deleted, _ = Message.objects.filter(pk__in=ids, expires_at__lte=now).delete()
-        total += deleted
+    while ids := expired_message_ids(batch_size):
+        total += delete_expired(ids)
         if len(ids) < batch_size:
-            return total
+            break
+    return total

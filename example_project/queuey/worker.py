@@ -10,16 +10,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
+from typing import TypeVar
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 
-from queuey.services import purge_expired
+from queuey.services import delete_expired, expired_message_ids
+from worker.status import Progress
 
 __all__ = ["PurgeLoop"]
 
 logger = logging.getLogger("queuey.worker")
+
+_A = TypeVar("_A")
+_R = TypeVar("_R")
 
 
 def _setting(name: str, default: float) -> float:
@@ -30,30 +36,69 @@ def _setting(name: str, default: float) -> float:
 
 class PurgeLoop:
     """Every ``QUEUEY_PURGE_INTERVAL`` seconds (default 60), delete expired messages
-    in batches of ``QUEUEY_PURGE_BATCH`` (default 1000)."""
+    in batches of ``QUEUEY_PURGE_BATCH`` (default 1000).
+
+    ``progress.done`` counts the messages purged; ``progress.in_flight`` is
+    the batch being deleted (0 between batches).
+    """
 
     def __init__(self) -> None:
         self.interval = _setting("QUEUEY_PURGE_INTERVAL", 60.0)
         self.batch_size = int(_setting("QUEUEY_PURGE_BATCH", 1000))
+        self.progress = Progress()
 
-    def purge_once(self) -> int:
-        # A long-lived process must drop connections the database closed.
-        close_old_connections()
-        try:
-            return purge_expired(self.batch_size)
-        finally:
-            close_old_connections()
+    async def run(self, stop: asyncio.Event, *, once: bool = False) -> None:
+        """Purge until ``stop`` is set; with ``once``, purge what has expired and return.
 
-    async def run(self, stop: asyncio.Event) -> None:
+        A failed round is logged and tried again next round; with ``once``
+        it ends the loop instead, so that ``runworker --once`` says it failed.
+        """
         logger.info("queuey purge loop: every %ss, batches of %s", self.interval, self.batch_size)
         while not stop.is_set():
             try:
-                purged = await sync_to_async(self.purge_once, thread_sensitive=True)()
+                purged = await self.purge(stop)
+            except Exception:  # a database hiccup must not end the loop
+                if once:
+                    raise
+                logger.exception("queuey purge failed; retrying next round")
+            else:
                 if purged:
                     logger.info("queuey purged %d expired messages", purged)
-            except Exception:  # a database hiccup must not end the loop
-                logger.exception("queuey purge failed; retrying next round")
+            if once:
+                return
             try:
                 await asyncio.wait_for(stop.wait(), timeout=self.interval)
             except TimeoutError:
                 pass
+
+    async def purge(self, stop: asyncio.Event) -> int:
+        """Delete batch after batch until one comes back short (nothing more has expired) or
+        ``stop`` is set; returns how many messages went."""
+        purged = 0
+        while not stop.is_set():
+            ids = await _on_database_thread(expired_message_ids, self.batch_size)
+            if not ids:
+                break
+            self.progress.in_flight = len(ids)
+            try:
+                deleted = await _on_database_thread(delete_expired, ids)
+            finally:
+                self.progress.in_flight = 0
+            self.progress.done += deleted
+            purged += deleted
+            if len(ids) < self.batch_size:
+                break
+        return purged
+
+
+async def _on_database_thread(function: Callable[[_A], _R], argument: _A) -> _R:
+    def call() -> _R:
+        # A long-lived process must drop connections the database closed.
+        close_old_connections()
+        try:
+            return function(argument)
+        finally:
+            close_old_connections()
+
+    result: _R = await sync_to_async(call, thread_sensitive=True)()
+    return result

@@ -39,8 +39,9 @@ from webapi_kit.fields import Choice, DateTime, Dict, Field, Int, JSONField, Lis
 from webapi_kit.pagination import Page, paginate
 from webapi_kit.permissions import IsAuthenticated
 from webapi_kit.resource import RequestContext, WebAPIResource, request_context
+from worker.api import BacklogResource
 
-__all__ = ["OwnerHeaderAuthentication", "RetryAttemptResource", "RetryRequestResource", "resources"]
+__all__ = ["OwnerHeaderAuthentication", "RetryAttemptResource", "RetryRequestResource", "RetryStatusResource", "resources"]
 
 
 class OwnerHeaderAuthentication(Authentication):
@@ -184,6 +185,15 @@ def submission(ctx: RequestContext, data: Mapping[str, Any]) -> dict[str, Any]:
     return json_form_fields(ctx, data, ("intervals", "request"))
 
 
+class RetryStatusResource(BacklogResource):
+    """The retry backlog (staff only): pending requests due and not taken, those a worker
+    is sending, and how late the oldest is."""
+
+    name = "retry_status"
+    uri_name = "retry/status"
+    loop = "retry"
+
+
 def resources() -> list[WebAPIResource]:
     """The top-level resources this service hangs off the project's API root."""
-    return [RetryRequestResource()]
+    return [RetryRequestResource(), RetryStatusResource()]

@@ -10,4 +10,4 @@ class RetryConfig(AppConfig):
         from retry.worker import RetryLoop
         from worker.registry import register
 
-        register("retry", RetryLoop, backlog=backlog)
+        register("retry", RetryLoop, backlog=backlog, verb="sent")

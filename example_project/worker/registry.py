@@ -3,7 +3,7 @@
 A service registers a loop from its ``AppConfig.ready()``::
 
     from worker.registry import register
-    register("retry", RetryLoop, backlog=services.backlog)
+    register("retry", RetryLoop, backlog=services.backlog, verb="sent")
 
 A loop is any object built by calling the factory with no arguments that
 has a :class:`~worker.status.Progress` as ``progress`` and
@@ -16,7 +16,8 @@ has a :class:`~worker.status.Progress` as ``progress`` and
   is in flight (``runworker --once``: drain what is due, then exit).
 
 ``backlog`` reads the service's waiting work from the database; it runs in
-a thread of its own, never on the loop's.
+a thread of its own, never on the loop's. ``verb`` says what finishing a
+unit is (``sent``, ``delivered``, ``purged``) in ``runworker``'s lines.
 """
 
 from __future__ import annotations
@@ -41,13 +42,14 @@ class Loop(Protocol):
 class Registration:
     factory: Callable[[], Loop]
     backlog: Callable[[], Backlog]
+    verb: str = "done"
 
 
 _LOOPS: dict[str, Registration] = {}
 
 
-def register(name: str, factory: Callable[[], Loop], *, backlog: Callable[[], Backlog]) -> None:
-    registration = Registration(factory, backlog)
+def register(name: str, factory: Callable[[], Loop], *, backlog: Callable[[], Backlog], verb: str = "done") -> None:
+    registration = Registration(factory, backlog, verb)
     if name in _LOOPS and _LOOPS[name] != registration:
         raise ValueError(f"A worker loop named {name!r} is already registered")
     _LOOPS[name] = registration

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -170,10 +170,10 @@ class WorkerProcess:
 
 @pytest.fixture
 def run_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
-    """``run_worker("retry", env={"RETRY_...": "..."})`` starts a real worker."""
+    """``run_worker("retry", env={"RETRY_...": "..."}, args=["--once"])`` starts a real worker."""
     started: list[WorkerProcess] = []
 
-    def start(*only: str, env: dict[str, str] | None = None) -> WorkerProcess:
+    def start(*only: str, env: dict[str, str] | None = None, args: Sequence[str] = ()) -> WorkerProcess:
         log = tmp_path / f"worker-{len(started)}.log"
         environment = {
             **os.environ,
@@ -183,11 +183,11 @@ def run_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
             "DJANGO_SETTINGS_MODULE": "config.settings",
             **(env or {}),
         }
-        args = [sys.executable, str(EXAMPLE_PROJECT / "manage.py"), "runworker"]
+        command = [sys.executable, str(EXAMPLE_PROJECT / "manage.py"), "runworker", *args]
         for name in only:
-            args += ["--only", name]
+            command += ["--only", name]
         with open(log, "wb") as out:
-            process = subprocess.Popen(args, env=environment, stdout=out, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT)
         worker = WorkerProcess(process, log)
         started.append(worker)
         return worker

@@ -56,7 +56,7 @@ def test_the_root_links_every_tree_the_session_and_tokens(client: Client) -> Non
     links = client.get("/api/").json()["links"]
     assert set(links) == {
         "self", "retry_requests", "queuey_applications", "datarouter_feeds", "api_tokens", "session",
-        "openapi", "docs",
+        "retry_status", "queuey_status", "datarouter_status", "openapi", "docs",
     }
 
 

@@ -35,9 +35,11 @@ DOCUMENTS = frozenset({"openapi", "docs"})
 
 
 def walk(client: RBClient, start: str) -> dict[str, Any]:
-    """Follow every GET link from ``start`` (pages through next), reading every list and item."""
+    """Follow every GET link from ``start`` (pages through next), reading every list and item;
+    what the user may not read (the staff-only status resources) is reported as refused."""
     seen: set[str] = set()
     lists: dict[str, int] = {}
+    refused: dict[str, list[int]] = {}
     items = 0
     other: set[str] = set()
     todo = [start]
@@ -53,7 +55,13 @@ def walk(client: RBClient, start: str) -> dict[str, Any]:
         if len(seen) >= MAX_FETCHES:
             raise RuntimeError(f"more than {MAX_FETCHES} resources: a loop?")
         seen.add(href)
-        resource = client.get_url(href)
+        try:
+            resource = client.get_url(href)
+        except APIError as error:
+            if error.http_status != 403:
+                raise
+            refused[href] = [error.http_status, error.error_code]
+            continue
         if isinstance(resource, ListResource):
             found = list(resource.all_items)
             lists[href] = len(found)
@@ -66,7 +74,7 @@ def walk(client: RBClient, start: str) -> dict[str, Any]:
                 other.add(link["href"])
             elif link["method"] == "GET" and name not in ("next", "prev"):
                 todo.append(link["href"])
-    return {"lists": lists, "items": items, "fetched": len(seen), "other": sorted(other)}
+    return {"lists": lists, "items": items, "fetched": len(seen), "other": sorted(other), "refused": refused}
 
 
 def main() -> None:

@@ -29,7 +29,10 @@ from webapi_kit.tokens.models import APIToken
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.timeout(900)]
 
 CLIENT = Path(__file__).with_name("rbtools_client.py")
-ROOT_LINKS = sorted(["self", "retry_requests", "queuey_applications", "datarouter_feeds", "api_tokens", "session"])
+ROOT_LINKS = sorted([
+    "self", "retry_requests", "queuey_applications", "datarouter_feeds", "api_tokens", "session",
+    "retry_status", "queuey_status", "datarouter_status",
+])
 
 
 def run_client(python: Path, tmp_path: Path, config: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +85,10 @@ def test_rbclient_with_a_password_then_a_token(
     assert report["before"]["lists"] == {
         api + "retry/requests/": 0, api + "queuey/applications/": 1, alpha + "queues/": 0,
         api + "datarouter/feeds/": 0, api + "api-tokens/": 0,
+    }
+    # The services' status is for staff: RBTools reads the API's 403 (code 101).
+    assert report["before"]["refused"] == {
+        api + f"{service}/status/": [403, 101] for service in ("retry", "queuey", "datarouter")
     }
     assert report["retry"]["state"] == "pending"
     assert report["queuey"] == {"queue": "by-password", "partitions": 2, "message": "hello from RBTools"}
