@@ -102,4 +102,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # httpx logs every request it sends at INFO: a line per retry attempt or
+    # delivery, which costs a worker more CPU than the attempt's own bookkeeping.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }
