@@ -81,7 +81,7 @@ class RetryLoop:
                     free = self.concurrency - len(self._in_flight)
                     done = await self._round(clients, free)
                     if done is None:
-                        await self._sleep(stop, _ERROR_PAUSE)
+                        await _wait(stop, _ERROR_PAUSE)
                         continue
                     if once and len(done.claims) < free and not self._in_flight and not self._outcomes:
                         return  # nothing due, nothing in flight, everything recorded
@@ -139,10 +139,7 @@ class RetryLoop:
         """Sleep ``seconds``, waking early for a stop or an ended attempt (then gathering briefly)."""
         if not self._outcomes and seconds > 0:
             self._ended.clear()
-            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._ended.wait())]
-            _, pending = await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-            for waiter in pending:
-                waiter.cancel()
+            await _wait(stop, seconds, self._ended)
         if self._outcomes and not stop.is_set():
             await asyncio.sleep(_GATHER)
         else:
@@ -165,6 +162,14 @@ class RetryLoop:
         except Exception:  # noqa: BLE001 - the leases expire on their own
             logger.exception("recording %d outcomes and releasing %d claims failed", len(outcomes), len(unfinished))
         self._count()
+
+
+async def _wait(stop: asyncio.Event, seconds: float, *events: asyncio.Event) -> None:
+    """Wait ``seconds``, or until ``stop`` or one of ``events`` is set."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in (stop, *events)]
+    _, pending = await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in pending:
+        waiter.cancel()
 
 
 def _database_round(done: _Round, outcomes: list[tuple[Claim, Outcome]], purge: bool, free: int) -> None:
