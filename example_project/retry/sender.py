@@ -124,8 +124,10 @@ async def _release(response: httpx.Response) -> None:
         length = -1
     try:
         if 0 <= length <= _REUSE_BODY_LIMIT:
-            async with asyncio.timeout(_REUSE_READ_SECONDS):
-                await response.aread()
+            # An empty body is already in hand: no timer for it (the commonest answer).
+            async with asyncio.timeout(_REUSE_READ_SECONDS if length else None):
+                async for _ in response.aiter_raw():  # raw: nothing is decoded or kept
+                    pass
     except (TimeoutError, httpx.HTTPError, OSError):
         pass  # the status is known; only the connection is lost
     finally:
