@@ -116,7 +116,7 @@ async def _release(response: httpx.Response) -> None:
     """Close ``response``, reading its body first when it is small, so the connection goes back to the pool.
 
     An unread body leaves the connection mid-message, and it is closed: the
-    next attempt would pay for a new connection (on loopback, half its cost).
+    next attempt to that host would pay for connecting again.
     """
     try:
         length = int(response.headers.get("Content-Length", ""))
