@@ -1,9 +1,10 @@
 """The retry worker loop, run by ``manage.py runworker`` (registered as "retry").
 
-Sending is concurrent (one asyncio task per attempt over a shared
-``httpx.AsyncClient``, up to ``RETRY_CONCURRENCY`` in flight); database work
-is batched, because it all runs on Django's one sync thread. Each *round* is
-one hop to that thread, in which the worker
+Sending is concurrent (one asyncio task per attempt, up to
+``RETRY_CONCURRENCY`` in flight, over the small connection pools of
+:mod:`retry.clients`); database work is batched, because it all runs on
+Django's one sync thread. Each *round* is one hop to that thread, in which
+the worker
 
 1. settles the outcomes gathered since the last round (one transaction),
 2. now and then purges a bounded batch of expired history,
