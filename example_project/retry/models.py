@@ -58,6 +58,8 @@ class RetryRequest(models.Model):
             models.Index(fields=["next_due_at"], condition=Q(state="pending"), name="retry_due_idx"),
             # The limit's question, and an owner's list.
             models.Index(fields=["owner_id", "accepted_at"], name="retry_owner_accepted_idx"),
+            # Retention's question: which finished requests are old enough to go?
+            models.Index(fields=["finished_at"], condition=~Q(state="pending"), name="retry_finished_idx"),
         ]
 
     def __str__(self) -> str:
@@ -89,6 +91,11 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ("started_at", "id")
+        indexes = [
+            # A claim's question: did a dead worker leave this request's attempt open?
+            # (Few rows are open at any time, so the index stays small.)
+            models.Index(fields=["request"], condition=Q(finished_at__isnull=True), name="retry_attempt_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"attempt {self.index} of request {self.request_id}"

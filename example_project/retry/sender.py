@@ -12,7 +12,7 @@ import aiohttp
 from django.utils import timezone
 
 from retry import conf
-from retry.services import Claim, Outcome
+from retry.working import Claim, Outcome
 from retry.targets import BlockedTarget, is_blocked_error, literal_blocked
 from worker import outbound
 

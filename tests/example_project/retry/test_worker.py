@@ -288,3 +288,31 @@ def test_a_target_in_a_blocked_network_gives_up_at_once(
     [attempt] = _attempts(request)
     assert (attempt.index, attempt.status_code, attempt.error) == (0, None, "blocked target")
     assert request.next_due_at is None
+
+
+def test_sigterm_hands_an_unfinished_attempt_back_at_once(
+    client: Client, target_server: TargetServer, run_worker: StartWorker
+) -> None:
+    # The first answer would come long after the worker was asked to stop.
+    target_server.replies = [Reply(200, delay=8), Reply(200)]
+    first = _started(run_worker, RETRY_TIMEOUT="20")  # a lease of 22 s
+    request = _accept(client, target_server.url + "/slow", [0])
+    target_server.wait_for(1)
+
+    asked = time.monotonic()
+    first.stop()
+    stopped = time.monotonic() - asked
+    request.refresh_from_db()
+    lease = (request.claim_token, request.claimed_until)
+    [interrupted] = _attempts(request)
+    _started(run_worker, RETRY_TIMEOUT="20")
+    received = target_server.wait_for(2, timeout=20)
+    request = _finished(request)
+
+    assert stopped < 5  # a grace of 2 s for the attempt in flight
+    assert lease == ("", None)
+    assert interrupted.error.startswith("interrupted") and interrupted.finished_at is not None
+    # Handed back, not left to its lease: the next worker made it again at once.
+    assert received[1].at - received[0].at < 15
+    assert request.state == State.SUCCEEDED
+    assert [(a.index, a.status_code) for a in _attempts(request)] == [(0, None), (0, 200)]
