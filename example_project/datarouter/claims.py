@@ -24,6 +24,7 @@ again and sent again (at least once).
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ from .logs import delivery_record, expiry_record
 from .models import Delivery, LogRecord, Publication, Subscription
 
 __all__ = ["Job", "Outcome", "Sent", "backlog", "claim", "settle", "sweep_storage"]
+
+logger = logging.getLogger("datarouter.delivery")
 
 
 @dataclass
@@ -132,7 +135,11 @@ def claim(limit: int, lease: float, exclude: Collection[int] = ()) -> list[Job]:
 
 
 def settle(outcomes: Sequence[Outcome]) -> None:
-    """Store a batch of outcomes and their log records in one transaction, then free finished files."""
+    """Store a batch of outcomes and their log records in one transaction, then free finished files.
+
+    Raises only when the transaction did not commit, so that the caller may
+    settle the same outcomes again without recording anything twice.
+    """
     if not outcomes:
         return
     now = timezone.now()
@@ -149,10 +156,11 @@ def settle(outcomes: Sequence[Outcome]) -> None:
                 records.append(expiry_record(job.publication, job.subscription, first.url, first.content_length,
                                              outcome.expire_reason, job.delivery.attempts + 1, now))
         LogRecord.objects.bulk_create(records)
-    storage.release_finished(
-        {outcome.job.delivery.publication_id for outcome in outcomes
-         if outcome.finished and outcome.job.delivery.pk in held}
-    )
+    finished = {o.job.delivery.publication_id for o in outcomes if o.finished and o.job.delivery.pk in held}
+    try:
+        storage.release_finished(finished)
+    except Exception:  # the outcomes are stored; the storage sweep removes what is left behind
+        logger.exception("removing the files of %d publications failed", len(finished))
 
 
 def _update_states(outcomes: Sequence[Outcome], now: datetime.datetime) -> set[int]:

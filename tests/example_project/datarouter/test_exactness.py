@@ -15,8 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db.models import Sum
 
-from datarouter.models import Delivery
+from datarouter.models import Delivery, LogRecord
 from tests.example_project.conftest import Reply, TargetServer, wait_until
 
 from .conftest import DR, feed_id, sub_body, sub_id
@@ -32,8 +33,8 @@ ENV = {
     "DATAROUTER_CONCURRENCY": str(CONCURRENCY),
     # Short leases, so that what a killed worker held is claimed again soon.
     "DATAROUTER_DELIVERY_TIMEOUT": "0.5",
-    "DATAROUTER_LEASE": "1",
-    "DATAROUTER_LEASE_MARGIN": "0.5",
+    "DATAROUTER_LEASE": "2",
+    "DATAROUTER_LEASE_MARGIN": "1.5",
 }
 
 
@@ -51,6 +52,9 @@ def test_logs_match_what_subscribers_received_across_kills(dr: DR, run_worker: C
             # Anywhere from start-up to mid-batch: python and django take about a second to start.
             time.sleep(rng.uniform(0.8, 2.5))
             worker.kill()
+            # A record is never apart from its settlement: as many del records as attempts counted.
+            attempts = Delivery.objects.aggregate(total=Sum("attempts"))["total"]
+            assert LogRecord.objects.filter(type=LogRecord.DEL).count() == attempts
         last = run_worker("datarouter", env=ENV)
         wait_until(lambda: not Delivery.objects.exclude(status=Delivery.DELIVERED).exists(), timeout=60)
         last.stop()
