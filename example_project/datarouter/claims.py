@@ -152,7 +152,7 @@ def settle(outcomes: Sequence[Outcome]) -> None:
                 records.append(delivery_record(job.publication, job.subscription, sent.url, sent.content_length,
                                                sent.status, now))
             if outcome.state == Delivery.EXPIRED and job.delivery.pk in held:
-                first = outcome.sent[0] if outcome.sent else Sent("", 0, -1)
+                first = outcome.sent[0]  # an expiry always follows a request; its record names the first
                 records.append(expiry_record(job.publication, job.subscription, first.url, first.content_length,
                                              outcome.expire_reason, job.delivery.attempts + 1, now))
         LogRecord.objects.bulk_create(records)

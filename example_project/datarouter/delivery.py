@@ -198,6 +198,7 @@ class DeliveryLoop:
             task.cancel()
         await asyncio.gather(housekeeping, *self.tasks, return_exceptions=True)
         await self._settle()
+        await _db(_close_connection)()
 
     async def _attempt(self, client: httpx.AsyncClient, job: Job, sent: list[Sent]) -> Outcome:
         url = delivery_url(job.subscription.delivery_url, job.publication.file_id)
@@ -249,8 +250,13 @@ class DeliveryLoop:
                 await asyncio.sleep(1.0 if full else HOUSEKEEPING_INTERVAL)
         finally:
             # The thread's own connection: closed there, after its last round.
-            executor.submit(connection.close)
-            executor.shutdown(wait=False)
+            await event_loop.run_in_executor(executor, _close_connection)
+            executor.shutdown()
+
+
+def _close_connection() -> None:
+    # Looked up in the calling thread: each thread has its own connection.
+    connection.close()
 
 
 def _fresh(func: Callable[[], R]) -> Callable[[], R]:
