@@ -28,6 +28,7 @@ import logging
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q
@@ -177,7 +178,7 @@ def _update_states(outcomes: Sequence[Outcome], now: datetime.datetime) -> set[i
         row = "(%s::bigint, %s, %s, %s::timestamptz, %s::int)"
     else:
         row = "(%s, %s, %s, %s, %s)"
-    params: list[object] = []
+    params: list[Any] = []
     for outcome in outcomes:
         delivery = outcome.job.delivery
         due = now if outcome.finished else outcome.retry_at or delivery.next_attempt_at
