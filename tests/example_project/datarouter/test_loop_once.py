@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from datarouter.delivery import DeliveryLoop
-from datarouter.models import Delivery, LogRecord
+from datarouter.models import Delivery, LogRecord, Publication
 from tests.example_project.conftest import Reply, TargetServer
 
 from .conftest import DR, feed_id, sub_body, sub_id
@@ -62,7 +62,19 @@ def test_once_delivers_what_is_due_and_returns(dr: DR, target_server: TargetServ
         failing.close()
 
 
-def test_once_with_nothing_due_returns_at_once(dr: DR) -> None:
+def test_once_with_nothing_due_returns_at_once_after_a_round_of_retention(
+    dr: DR, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATAROUTER_RETENTION", "3600")
+    fid = feed_id(dr.feed())
+    dr.sub(fid, sub_body("http://127.0.0.1:9/"))
+    old = dr.publish(fid, "old", b"data")["X-ATT-DR-PUBLISH-ID"]
+    two_hours_ago = timezone.now() - datetime.timedelta(hours=2)
+    Delivery.objects.update(status=Delivery.DELIVERED, next_attempt_at=two_hours_ago)
+    Publication.objects.update(created_at=two_hours_ago)
     loop = DeliveryLoop()
     _drain(loop)
     assert (loop.progress.in_flight, loop.progress.done) == (0, 0)
+    # The loop's housekeeping removed the delivery finished longer ago than the retention time, then its publication.
+    assert not Delivery.objects.exists() and not Publication.objects.exists()
+    assert LogRecord.objects.filter(publish_id=old, type="pub").exists()
