@@ -31,8 +31,15 @@ DEFAULTS: dict[str, float] = {
     "DATAROUTER_POLL_INTERVAL": 0.5,
     # The largest file a publisher may send, in bytes (bodies stream to storage).
     "DATAROUTER_MAX_FILE_SIZE": 8 * 2**30,
-    # Deliveries in flight at once per worker.
-    "DATAROUTER_CONCURRENCY": 20,
+    # Deliveries in flight at once per worker: 500 a second to subscribers
+    # answering in 100 ms needs 50; the rest absorbs slower subscribers.
+    "DATAROUTER_CONCURRENCY": 200,
+    # Seconds finished deliveries (and publications whose deliveries are all
+    # finished) are kept before the worker removes them.
+    "DATAROUTER_RETENTION": 7 * 86400,
+    # Days of log records kept (whole UTC days, as the original data router
+    # keeps its logs by day).
+    "DATAROUTER_LOG_DAYS": 30,
     # Failed publish logins allowed per (feed, source address) in each window
     # of LOGIN_WINDOW seconds before publishing answers 429.
     "DATAROUTER_LOGIN_FAILURES": 10,

@@ -1,9 +1,12 @@
 """The delivery worker loop: every published file to every subscription, with retries.
 
-Registered as ``datarouter`` in ``manage.py runworker``. It claims due
-deliveries (see :mod:`datarouter.claims`), sends each as its own asyncio
-task (many in flight at once) with aiohttp streaming the file from storage,
-and settles each outcome:
+Registered as ``datarouter`` in ``manage.py runworker``. Each round it
+settles the outcomes of the attempts that ended since the last round (one
+transaction, see :func:`datarouter.claims.settle`), claims as many due
+deliveries as it has free slots (one transaction), and starts each as its
+own asyncio task; up to ``DATAROUTER_CONCURRENCY`` are in flight at once.
+The database work runs on one thread, in batches, so it stays a small share
+of each delivery however many are in flight. Outcomes:
 
 * 2xx: delivered;
 * 3xx: sent again to ``Location`` when the subscription follows redirects,
@@ -20,6 +23,10 @@ A whole attempt, redirects included, is cut off at
 ``DATAROUTER_LEASE - DATAROUTER_LEASE_MARGIN`` seconds and counts as a
 failed (retryable) attempt, so it never outlives its lease: no other worker
 can claim the delivery while this one is still sending it.
+
+Removing old rows (:mod:`datarouter.retention`) and stray stored files
+runs on a thread and database connection of its own, so it never holds up
+claims, settlements or sends.
 """
 
 from __future__ import annotations
@@ -27,69 +34,78 @@ from __future__ import annotations
 import asyncio
 import datetime
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import ParamSpec, TypeVar
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin
 
 import aiohttp
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from worker import outbound
+from worker.status import Progress
 
-from . import claims, storage
+from . import claims, retention
+from .claims import Job, Outcome, Sent
 from .conf import attempt_bound, number
+from .models import Delivery
+from .sending import NO_STATUS, Bodies, body_length, delivery_url, same_origin, send
 
-__all__ = ["DeliveryLoop", "delivery_url", "retry_delay", "same_origin"]
+__all__ = ["Backoff", "DeliveryLoop"]
 
 logger = logging.getLogger("datarouter.delivery")
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-CHUNK_SIZE = 64 * 1024
 MAX_REDIRECTS = 5
+#: After an attempt ends, how long the loop waits for others to end too, so
+#: that it settles and claims in batches rather than one at a time.
+BATCH_WINDOW = 0.02
+#: Seconds between housekeeping rounds (retention, stray files); a round that
+#: found a full batch to remove is followed by the next one after a second.
+HOUSEKEEPING_INTERVAL = 5.0
 SWEEP_INTERVAL = 60.0
-NO_STATUS = -1
 
 
-def delivery_url(base: str, file_id: str) -> str:
-    """``{delivery.url}/{fileId}``, without doubling a trailing slash."""
-    return base.rstrip("/") + "/" + quote(file_id, safe="")
+@dataclass(frozen=True)
+class Backoff:
+    """When a failed delivery is tried again, and when its file is too old to try."""
 
+    initial: float
+    factor: float
+    longest: float
+    max_age: datetime.timedelta
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+    @classmethod
+    def from_settings(cls) -> Backoff:
+        return cls(number("DATAROUTER_RETRY_INITIAL"), number("DATAROUTER_RETRY_FACTOR"),
+                   number("DATAROUTER_RETRY_MAX"), datetime.timedelta(seconds=number("DATAROUTER_MAX_AGE")))
 
+    def delay(self, attempts: int) -> float:
+        """The wait after the ``attempts``-th failed attempt."""
+        return min(self.initial * self.factor ** max(attempts - 1, 0), self.longest)
 
-def same_origin(first: str, second: str) -> bool:
-    """Whether two absolute URLs share scheme, host and port (RFC 6454)."""
-    a, b = urlsplit(first), urlsplit(second)
-    try:
-        ports = (a.port or _DEFAULT_PORTS.get(a.scheme), b.port or _DEFAULT_PORTS.get(b.scheme))
-    except ValueError:  # a port that is not a number
-        return False
-    return (a.scheme.lower(), (a.hostname or "").lower(), ports[0]) == (
-        b.scheme.lower(), (b.hostname or "").lower(), ports[1]
-    )
-
-
-def retry_delay(attempts: int) -> float:
-    """The wait after the ``attempts``-th failed attempt."""
-    wait = number("DATAROUTER_RETRY_INITIAL") * number("DATAROUTER_RETRY_FACTOR") ** max(attempts - 1, 0)
-    return min(wait, number("DATAROUTER_RETRY_MAX"))
-
-
-@dataclass
-class _Outcome:
-    status: int
-    url: str
-    location: str | None = None
+    def outcome(self, job: Job, status: int, sent: list[Sent]) -> Outcome:
+        """What an attempt whose last answer was ``status`` comes to."""
+        if HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
+            return Outcome(job, Delivery.DELIVERED, sent)
+        if status != HTTPStatus.TOO_MANY_REQUESTS and HTTPStatus.MULTIPLE_CHOICES <= status < 500:
+            return Outcome(job, Delivery.EXPIRED, sent, expire_reason="notRetryable")
+        now = timezone.now()
+        created = job.publication.created_at
+        if now - created >= self.max_age:
+            return Outcome(job, Delivery.EXPIRED, sent, expire_reason="retriesExhausted")
+        # The last attempt happens when the file reaches its maximum age.
+        retry_at = min(now + datetime.timedelta(seconds=self.delay(job.delivery.attempts + 1)), created + self.max_age)
+        return Outcome(job, Delivery.PENDING, sent, retry_at=retry_at)
 
 
 class DeliveryLoop:
-    """``async run(stop)``: deliver until ``stop`` is set, then give back unfinished claims."""
+    """``async run(stop, *, once=False)``: deliver until ``stop`` is set, then hand back unfinished claims."""
 
     def __init__(self) -> None:
         self.concurrency = max(1, int(number("DATAROUTER_CONCURRENCY")))
@@ -97,146 +113,162 @@ class DeliveryLoop:
         self.lease = number("DATAROUTER_LEASE")
         self.timeout = number("DATAROUTER_DELIVERY_TIMEOUT")
         self.attempt_bound = attempt_bound()
-        self.tasks: dict[asyncio.Task[None], claims.Job] = {}
+        self.backoff = Backoff.from_settings()
+        self.progress = Progress()
+        #: Attempts in flight, each with the requests it has sent so far.
+        self.tasks: dict[asyncio.Task[Outcome], tuple[Job, list[Sent]]] = {}
+        #: Outcomes of ended attempts, not yet settled in the database.
+        self.ended: list[Outcome] = []
+        self.bodies = Bodies()
 
-    async def run(self, stop: asyncio.Event) -> None:
+    async def run(self, stop: asyncio.Event, *, once: bool = False) -> None:
         # Redirects are the loop's to follow (_follows), never the client's.
-        async with outbound.session("datarouter", connections=self.concurrency, timeout=self.timeout) as client:
-            last_sweep = 0.0
-            loop = asyncio.get_running_loop()
-            while not stop.is_set():
-                if loop.time() - last_sweep > SWEEP_INTERVAL:
-                    last_sweep = loop.time()
-                    await _db(claims.sweep_storage)()
-                claimed = await self._claim()
-                for job in claimed:
-                    task = asyncio.create_task(self._attempt(client, job))
-                    self.tasks[task] = job
-                    task.add_done_callback(self._forget)
-                if claimed and len(self.tasks) < self.concurrency:
-                    continue  # there may be more due right now
-                await _wait(stop, self.poll, set(self.tasks))
-            await self._shutdown()
-
-    def _forget(self, task: asyncio.Task[None]) -> None:
-        self.tasks.pop(task, None)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error("delivery task failed", exc_info=task.exception())
-
-    async def _claim(self) -> list[claims.Job]:
-        in_flight = [job.delivery.pk for job in self.tasks.values()]
+        session = outbound.session("datarouter", connections=self.concurrency, timeout=self.timeout)
+        housekeeping = asyncio.create_task(self._housekeeping())
         try:
-            return await _db(claims.claim)(self.concurrency - len(self.tasks), self.lease, in_flight)
+            while not stop.is_set():
+                await self._settle()
+                free = self.concurrency - len(self.tasks)
+                # Under load, wait for slots to add up: claiming one row at a time costs a transaction each.
+                claimed = await self._claim(free) if not self.tasks or free >= self.concurrency // 10 else []
+                for job in claimed:
+                    self._start(session, job)
+                if once and not claimed and not self.tasks and not self.ended:
+                    return
+                if claimed and len(claimed) == free:
+                    continue  # every slot taken: there may be more due, claim as slots free up
+                await self._wait(stop)
+        finally:
+            await self._shutdown(housekeeping)
+            await session.close()
+
+    def _start(self, session: aiohttp.ClientSession, job: Job) -> None:
+        sent: list[Sent] = []
+        self.bodies.hold(job.publication)
+        task = asyncio.create_task(self._attempt(session, job, sent))
+        self.tasks[task] = (job, sent)
+        task.add_done_callback(self._ended)
+        self.progress.in_flight += 1
+
+    def _ended(self, task: asyncio.Task[Outcome]) -> None:
+        job, sent = self.tasks.pop(task)
+        self.bodies.release(job.publication)
+        if task.cancelled():  # shutting down: the requests sent so far are recorded, the claim handed back
+            self.ended.append(Outcome(job, Delivery.PENDING, sent))
+        elif task.exception() is not None:
+            logger.error("delivery task failed", exc_info=task.exception())
+            self.ended.append(Outcome(job, Delivery.PENDING, sent))
+        else:
+            self.ended.append(task.result())
+
+    async def _claim(self, free: int) -> list[Job]:
+        in_hand = [job.delivery.pk for job, _ in self.tasks.values()] + [o.job.delivery.pk for o in self.ended]
+        try:
+            return await _db(claims.claim)(free, self.lease, in_hand)
         except Exception:  # the database may be briefly away; try again next round
             logger.exception("claiming deliveries failed")
             return []
 
-    async def _shutdown(self) -> None:
-        jobs = list(self.tasks.values())
+    async def _settle(self) -> None:
+        if not self.ended:
+            return
+        batch, self.ended = self.ended, []
+        try:
+            await _db(claims.settle)(batch)
+        except Exception:
+            # Nothing of the batch was committed (one transaction): keep it for the next round.
+            logger.exception("settling %d deliveries failed", len(batch))
+            self.ended = batch + self.ended
+            return
+        self.progress.in_flight -= len(batch)
+        self.progress.done += sum(1 for outcome in batch if outcome.counts)
+
+    async def _wait(self, stop: asyncio.Event) -> None:
+        """Sleep until ``stop``, an attempt ends (then a little longer, to batch) or the poll interval."""
+        stopper = asyncio.create_task(stop.wait())
+        try:
+            done, _ = await asyncio.wait({stopper, *self.tasks}, timeout=self.poll,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            if done and stopper not in done:
+                await asyncio.wait({stopper}, timeout=BATCH_WINDOW)
+        finally:
+            stopper.cancel()
+
+    async def _shutdown(self, housekeeping: asyncio.Task[None]) -> None:
+        housekeeping.cancel()
         for task in list(self.tasks):
             task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
-        if jobs:
-            await _db(claims.release)(jobs)
+        await asyncio.gather(housekeeping, *self.tasks, return_exceptions=True)
+        await self._settle()
+        await _db(_close_connection)()
 
-    async def _attempt(self, client: aiohttp.ClientSession, job: claims.Job) -> None:
-        sub = job.subscription
-        publication = job.publication
-        first_url = url = delivery_url(sub.delivery_url, publication.file_id)
-        length = self._body_length(job)
-        outcome = _Outcome(NO_STATUS, url)
+    async def _attempt(self, session: aiohttp.ClientSession, job: Job, sent: list[Sent]) -> Outcome:
+        url = delivery_url(job.subscription.delivery_url, job.publication.file_id)
+        length = body_length(job)
+        status = NO_STATUS
         try:
             async with asyncio.timeout(self.attempt_bound):
                 for _hop in range(MAX_REDIRECTS + 1):
-                    outcome = await self._send(client, job, url)
-                    await _db(claims.record_attempt)(job, url, length, outcome.status)
-                    if not (300 <= outcome.status < 400 and self._follows(job, url, outcome)):
+                    answer = await send(session, job, url, self.bodies)
+                    sent.append(Sent(url, length, answer.status))
+                    status = answer.status
+                    if not (300 <= status < 400 and answer.location and self._follows(job, url, answer.location)):
                         break
-                    assert outcome.location is not None
-                    url = urljoin(url, outcome.location)
+                    url = urljoin(url, answer.location)
         except TimeoutError:
             # The lease is about to run out; give the attempt up while it is still ours.
             logger.info("delivery of %s to %s took over %g s; retrying later",
-                        publication.publish_id, url, self.attempt_bound)
-            outcome = _Outcome(NO_STATUS, url)
-            await _db(claims.record_attempt)(job, url, length, NO_STATUS)
-        await _db(self._settle)(job, outcome.status, first_url, length)
+                        job.publication.publish_id, url, self.attempt_bound)
+            sent.append(Sent(url, length, NO_STATUS))
+            status = NO_STATUS
+        return self.backoff.outcome(job, status, sent)
 
     @staticmethod
-    def _follows(job: claims.Job, url: str, outcome: _Outcome) -> bool:
-        if not job.subscription.follow_redirect or not outcome.location:
+    def _follows(job: Job, url: str, location: str) -> bool:
+        if not job.subscription.follow_redirect:
             return False
         # Basic credentials go with every hop, so only to the origin the subscriber named.
-        if not same_origin(url, urljoin(url, outcome.location)):
+        if not same_origin(url, urljoin(url, location)):
             return False
-        path = outcome.location.split("?", 1)[0]
+        path = location.split("?", 1)[0]
         file_id = job.publication.file_id
         return path.endswith("/" + quote(file_id, safe="")) or unquote(path).endswith("/" + file_id)
 
-    @staticmethod
-    def _body_length(job: claims.Job) -> int:
-        if job.publication.method != "PUT" or job.subscription.metadata_only:
-            return 0
-        return job.publication.content_length
-
-    def _settle(self, job: claims.Job, status: int, url: str, length: int) -> None:
-        if HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
-            claims.settle(job, delivered=True)
-        elif status != HTTPStatus.TOO_MANY_REQUESTS and HTTPStatus.MULTIPLE_CHOICES <= status < 500:
-            claims.settle(job, expire_reason="notRetryable", request_uri=url, content_length=length)
-        else:
-            self._retry_or_expire(job, url, length)
-
-    @staticmethod
-    def _retry_or_expire(job: claims.Job, url: str, length: int) -> None:
-        now = timezone.now()
-        created = job.publication.created_at
-        max_age = datetime.timedelta(seconds=number("DATAROUTER_MAX_AGE"))
-        if now - created >= max_age:
-            claims.settle(job, expire_reason="retriesExhausted", request_uri=url, content_length=length)
-            return
-        # The last attempt happens when the file reaches its maximum age.
-        retry_at = min(now + datetime.timedelta(seconds=retry_delay(job.delivery.attempts + 1)), created + max_age)
-        claims.settle(job, retry_at=retry_at)
-
-    async def _send(self, client: aiohttp.ClientSession, job: claims.Job, url: str) -> _Outcome:
-        sub = job.subscription
-        publication = job.publication
-        # Text headers go as the UTF-8 bytes the publisher sent (publishing.header_text):
-        # aiohttp writes header values as UTF-8.
-        headers = {
-            "X-ATT-DR-PUBLISH-ID": publication.publish_id,
-            "Authorization": aiohttp.encode_basic_auth(sub.delivery_user, sub.delivery_password),
-        }
-        if publication.meta:
-            headers["X-ATT-DR-META"] = publication.meta
-        content: AsyncIterator[bytes] | bytes | None = None
-        if publication.method != "DELETE":
-            if publication.content_type:
-                headers["Content-Type"] = publication.content_type
-            length = self._body_length(job)
-            headers["Content-Length"] = str(length)
-            content = _file_chunks(publication.storage_name) if length else b""
+    async def _housekeeping(self) -> None:
+        """Retention and the storage sweep, on a thread (and database connection) of their own."""
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="datarouter-housekeeping")
+        event_loop = asyncio.get_running_loop()
+        last_sweep = -SWEEP_INTERVAL
         try:
-            async with client.request(
-                publication.method, url, headers=headers, data=content,
-                expect100=sub.use100, allow_redirects=False,
-            ) as response:
-                await outbound.read_small_body(response)
-                return _Outcome(response.status, url, response.headers.get("Location"))
-        except outbound.TRANSPORT_ERRORS as exc:
-            logger.info("delivery of %s to %s failed: %r", publication.publish_id, url, exc)
-            return _Outcome(NO_STATUS, url)
+            while True:
+                full = False
+                try:
+                    full = await event_loop.run_in_executor(executor, _fresh(retention.purge))
+                    if event_loop.time() - last_sweep >= SWEEP_INTERVAL:
+                        last_sweep = event_loop.time()
+                        await event_loop.run_in_executor(executor, _fresh(claims.sweep_storage))
+                except Exception:
+                    logger.exception("datarouter housekeeping failed")
+                await asyncio.sleep(1.0 if full else HOUSEKEEPING_INTERVAL)
+        finally:
+            # The thread's own connection: closed there, after its last round.
+            await event_loop.run_in_executor(executor, _close_connection)
+            executor.shutdown()
 
 
-async def _file_chunks(name: str) -> AsyncIterator[bytes]:
-    """The stored file in chunks, read in a thread so the event loop never blocks on disk."""
-    handle = await asyncio.to_thread(storage.open_file, name)
-    try:
-        while chunk := await asyncio.to_thread(handle.read, CHUNK_SIZE):
-            yield chunk
-    finally:
-        await asyncio.to_thread(handle.close)
+def _close_connection() -> None:
+    # Looked up in the calling thread: each thread has its own connection.
+    connection.close()
+
+
+def _fresh(func: Callable[[], R]) -> Callable[[], R]:
+    """``func`` with the thread's database connection renewed first when stale."""
+
+    def wrapped() -> R:
+        close_old_connections()
+        return func()
+
+    return wrapped
 
 
 def _db(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
@@ -247,12 +279,3 @@ def _db(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
         return func(*args, **kwargs)
 
     return sync_to_async(wrapped, thread_sensitive=True)
-
-
-async def _wait(stop: asyncio.Event, timeout: float, tasks: set[asyncio.Task[None]]) -> None:
-    """Sleep until ``stop``, a finished delivery (freeing a slot) or ``timeout``."""
-    stopper = asyncio.create_task(stop.wait())
-    try:
-        await asyncio.wait({stopper, *tasks}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        stopper.cancel()

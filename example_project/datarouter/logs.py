@@ -17,7 +17,7 @@ from .models import LogRecord
 if TYPE_CHECKING:
     from .models import Publication, Subscription
 
-__all__ = ["query_records", "record_delivery", "record_expiry", "record_publish", "serialize_record"]
+__all__ = ["delivery_record", "expiry_record", "query_records", "record_publish", "serialize_record"]
 
 EXPIRY_REASONS = ("notRetryable", "retriesExhausted")
 _TYPES = (LogRecord.PUB, LogRecord.DEL, LogRecord.EXP)
@@ -43,12 +43,13 @@ def record_publish(publication: Publication, request_uri: str, when: datetime.da
 
 
 def _subscription_record(
-    type: str, publication: Publication, sub: Subscription, request_uri: str, content_length: int, **fields: Any
+    type: str, publication: Publication, sub: Subscription, request_uri: str, content_length: int,
+    when: datetime.datetime, **fields: Any
 ) -> LogRecord:
-    """A delivery or expiry record: what one subscription saw of one publication."""
-    return LogRecord.objects.create(
+    """A delivery or expiry record (not saved): what one subscription saw of one publication."""
+    return LogRecord(
         type=type,
-        date=timezone.now(),
+        date=when,
         feed_id=publication.feed_id,
         subscription_id=sub.pk,
         publish_id=publication.publish_id,
@@ -60,20 +61,20 @@ def _subscription_record(
     )
 
 
-def record_delivery(
-    publication: Publication, sub: Subscription, request_uri: str, content_length: int, status_code: int
-) -> LogRecord:
+def delivery_record(publication: Publication, sub: Subscription, request_uri: str, content_length: int,
+                    status_code: int, when: datetime.datetime) -> LogRecord:
+    """The ``del`` record of one request sent to a subscriber (not saved: the worker saves them in bulk)."""
     return _subscription_record(
-        LogRecord.DEL, publication, sub, request_uri, content_length,
+        LogRecord.DEL, publication, sub, request_uri, content_length, when,
         delivery_id=sub.delivery_user, status_code=status_code,
     )
 
 
-def record_expiry(
-    publication: Publication, sub: Subscription, request_uri: str, content_length: int, reason: str, attempts: int
-) -> LogRecord:
+def expiry_record(publication: Publication, sub: Subscription, request_uri: str, content_length: int,
+                  reason: str, attempts: int, when: datetime.datetime) -> LogRecord:
+    """The ``exp`` record of a delivery given up (not saved)."""
     return _subscription_record(
-        LogRecord.EXP, publication, sub, request_uri, content_length, expiry_reason=reason, attempts=attempts
+        LogRecord.EXP, publication, sub, request_uri, content_length, when, expiry_reason=reason, attempts=attempts
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 __all__ = ["Delivery", "Feed", "LogRecord", "Publication", "Subscription"]
 
@@ -68,6 +69,14 @@ class Publication(models.Model):
     storage_name = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
 
+    class Meta:
+        indexes = [
+            # Retention removes publications by age.
+            models.Index(fields=["created_at"], name="datarouter_publication_age"),
+            # The storage sweep looks only at publications still holding a file.
+            models.Index(fields=["id"], name="datarouter_publication_stored", condition=~Q(storage_name="")),
+        ]
+
     @property
     def publish_id(self) -> str:
         return str(self.pk)
@@ -87,6 +96,7 @@ class Delivery(models.Model):
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=10, default=PENDING)
     attempts = models.IntegerField(default=0)
+    #: When a pending delivery is due; once delivered or expired, when it finished.
     next_attempt_at = models.DateTimeField()
     #: Lease: a worker owns the attempt until ``claimed_until``; a crashed
     #: worker's lease simply runs out and the delivery is claimed again.
@@ -94,7 +104,12 @@ class Delivery(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="datarouter_delivery_due")]
+        indexes = [
+            # Partial indexes: the worker's claims read only pending rows, retention
+            # only finished ones, so neither grows with the other's rows.
+            models.Index(fields=["next_attempt_at", "id"], name="datarouter_delivery_due", condition=Q(status="pending")),
+            models.Index(fields=["next_attempt_at"], name="datarouter_delivery_finished", condition=~Q(status="pending")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["publication", "subscription"], name="datarouter_delivery_once")
         ]
@@ -111,9 +126,9 @@ class LogRecord(models.Model):
     EXP = "exp"
 
     type = models.CharField(max_length=3)
-    date = models.DateTimeField(db_index=True)
-    feed_id = models.BigIntegerField(db_index=True)
-    subscription_id = models.BigIntegerField(null=True, db_index=True)
+    date = models.DateTimeField(db_index=True)  # retention removes by date
+    feed_id = models.BigIntegerField()
+    subscription_id = models.BigIntegerField(null=True)
     publish_id = models.CharField(max_length=32)
     request_uri = models.CharField(max_length=2048)
     method = models.CharField(max_length=6)
@@ -125,6 +140,13 @@ class LogRecord(models.Model):
     status_code = models.IntegerField(null=True)
     expiry_reason = models.CharField(max_length=20, blank=True)
     attempts = models.IntegerField(null=True)
+
+    class Meta:
+        # The feedlog and the sublog: one feed's or one subscription's records in a date range.
+        indexes = [
+            models.Index(fields=["feed_id", "date"], name="datarouter_log_feed"),
+            models.Index(fields=["subscription_id", "date"], name="datarouter_log_sub"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} {self.publish_id}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -12,7 +13,8 @@ from webapi_kit.parsers import BodyStream
 
 from .models import Delivery, Publication
 
-__all__ = ["delete", "open_file", "release_finished", "save_stream"]
+__all__ = ["delete", "open_file", "read_file", "release_finished", "save_stream"]
+
 
 def save_stream(stream: BodyStream | None) -> tuple[str, int]:
     """Copy a request body to storage as it arrives; returns ``(name, length)``.
@@ -39,6 +41,12 @@ def open_file(name: str):  # type: ignore[no-untyped-def]
     return default_storage.open(name, "rb")
 
 
+def read_file(name: str) -> bytes:
+    """A stored file whole: for small files, which many deliveries share."""
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()  # type: ignore[no-any-return]
+
+
 def release_finished(publication_ids: Iterable[int]) -> None:
     """Remove the files of these publications that no delivery waits for any more.
 
@@ -51,7 +59,9 @@ def release_finished(publication_ids: Iterable[int]) -> None:
     waiting = set(
         Delivery.objects.filter(publication_id__in=ids, status=Delivery.PENDING).values_list("publication_id", flat=True)
     )
-    done = Publication.objects.filter(pk__in=ids - waiting).exclude(storage_name="")
-    for publication in done:
-        delete(publication.storage_name)
-        Publication.objects.filter(pk=publication.pk).update(storage_name="")
+    done = dict(
+        Publication.objects.filter(pk__in=ids - waiting).exclude(storage_name="").values_list("pk", "storage_name")
+    )
+    for name in done.values():
+        delete(name)
+    Publication.objects.filter(pk__in=done).update(storage_name="")

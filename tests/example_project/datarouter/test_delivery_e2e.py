@@ -319,3 +319,22 @@ def test_utf8_metadata_and_content_type_reach_the_subscriber_byte_for_byte(
     assert request.header("Content-Type").encode("latin-1") == content_type.encode("utf-8")
     assert request.body == b"data"
     wait_until(lambda: Delivery.objects.get().status == Delivery.DELIVERED)
+
+
+def test_sigterm_hands_back_the_claim_and_records_the_answered_hops(
+    dr: DR, target_server: TargetServer, run_worker: Callable[..., Any]
+) -> None:
+    target_server.replies = [Reply(307, headers={"Location": "/hop/f"}), Reply(204, delay=30)]
+    fid, sid = _setup(dr, target_server, follow_redirect=True)
+    dr.publish(fid, "f", b"data")
+    worker = _worker(run_worker, DATAROUTER_LEASE="60", DATAROUTER_DELIVERY_TIMEOUT="40")
+    target_server.wait_for(2)
+    started = time.monotonic()
+    worker.stop()
+    assert worker.process.returncode == 0
+    assert time.monotonic() - started < 5
+    # The second hop's answer never came: only the first is recorded; the next worker need not wait 60 s.
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.claim_token, delivery.claimed_until) == (
+        Delivery.PENDING, 0, "", None)
+    assert [(r.status_code, r.request_uri) for r in _records("del", sid)] == [(307, target_server.url + "/deliver/f")]

@@ -2,7 +2,7 @@
 
 After an example, every retry request and every datarouter publication it
 created is sent the way the workers send them (:func:`retry.sender.send`,
-:meth:`datarouter.delivery.DeliveryLoop._send`) to :class:`Recorder`, a
+:func:`datarouter.sending.send`) to :class:`Recorder`, a
 local HTTP server that takes any method, and what arrives is compared,
 byte for byte, with what the client submitted.
 """
@@ -19,8 +19,8 @@ from typing import Any
 from django.utils import timezone
 
 from datarouter import claims
-from datarouter.delivery import DeliveryLoop, delivery_url
 from datarouter.models import Delivery, Publication
+from datarouter.sending import Bodies, delivery_url, send
 from retry import sender
 from retry import services as retry_services
 from retry.models import RetryRequest
@@ -166,7 +166,7 @@ def check_publications(world: World, recorder: Recorder, answer: Answer, *, meta
 
             async def send_one() -> Any:
                 async with outbound.session("datarouter", connections=4, timeout=10.0) as client:
-                    return await DeliveryLoop()._send(client, job, url)
+                    return await send(client, job, url, Bodies())
 
             outcome = asyncio.run(send_one())
             ANSWERED["publications delivered by the worker's code"] += 1

@@ -92,8 +92,8 @@ def test_the_target_sees_the_stored_headers_and_a_user_agent_naming_the_service(
     received = {seen.path: seen for seen in target_server.wait_for(2)}
 
     host = target_server.url.removeprefix("http://")
-    # Headers as the target's server parsed them off the wire, in order: httpx's
-    # Accept, Accept-Encoding and Connection are not added.
+    # Headers as the target's server parsed them off the wire, in order: aiohttp's
+    # Accept, Accept-Encoding and Content-Type are not added.
     assert received["/bare"].headers == [("Host", host), ("User-Agent", f"webapi_kit-retry/{webapi_kit.__version__}")]
     # The stored request's own User-Agent wins over the service's.
     assert received["/own"].headers == [

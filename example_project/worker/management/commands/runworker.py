@@ -67,7 +67,7 @@ class Command(BaseCommand):
             if not once:
                 await stop.wait()
             return
-        tasks = {name: asyncio.create_task(_run_loop(loop, stop, once), name=name) for name, (loop, _) in running.items()}
+        tasks = {name: asyncio.create_task(loop.run(stop, once=once), name=name) for name, (loop, _) in running.items()}
         reporter = StatusReporter(running, every)
         reporting = asyncio.create_task(reporter.run()) if every else None
         try:
@@ -85,10 +85,3 @@ class Command(BaseCommand):
         reporter.summarise()
         logger.info("worker stopped")
 
-
-async def _run_loop(loop: Loop, stop: asyncio.Event, once: bool) -> None:
-    # ``once=False`` is the protocol's default: it is passed only when set.
-    if once:
-        await loop.run(stop, once=True)
-    else:
-        await loop.run(stop)
