@@ -293,9 +293,29 @@ def measure(s: Services) -> None:
     _rows(s, bench, runs, fills, tables)
 
 
-def _rss(run: Run) -> str:
-    flag = "" if run.rss_mib <= 100 else " ⚠"
-    return f"worker peak RSS {run.rss_mib:.0f} MiB{flag} (goal ≤ 100), CPU {run.cpu_ms_per_unit:.1f} ms/unit"
+PLURAL = {"attempt": "attempts", "delivery": "deliveries"}
+
+
+def _goal(met: bool, goal: str) -> str:
+    return f"(goal {goal} {'✓' if met else '✗'})"
+
+
+def _rss(run: Run, unit: str) -> str:
+    return (f"worker peak RSS {run.rss_mib:.0f} MiB {_goal(run.rss_mib <= 100, '≤ 100')}, "
+            f"CPU {run.cpu_ms_per_unit:.1f} ms per {unit}")
+
+
+def _gain(one: Run, two: Run, unit: str) -> str:
+    gain = 100 * (two.rate / one.rate - 1)
+    return (f"**{two.rate:,.0f} {PLURAL[unit]}/s = {gain:+.0f}%** over one worker "
+            f"{_goal(gain >= 70, '≥ +70% with a core per worker')}; the workers kept {two.cores:.2f} cores busy, "
+            f"one alone {one.cores:.2f}{two.complete()}; {_rss(two, unit)}")
+
+
+def _history(empty: Run, full: Run, unit: str) -> str:
+    ratio = full.rate / empty.rate
+    return (f"**{full.rate:,.0f} {PLURAL[unit]}/s = {ratio:.2f} × the empty tables** {_goal(ratio >= 0.9, '≥ 0.90')}"
+            f"{full.complete()}; {_rss(full, unit)}")
 
 
 def _rows(s: Services, bench: WorkerBench, runs: dict[str, Run], fills: dict[str, float],
@@ -306,36 +326,30 @@ def _rows(s: Services, bench: WorkerBench, runs: dict[str, Run], fills: dict[str
     n = f"{bench.burst:,}"
     if r1:
         s.row("retry", f"one worker, {n} due at once, target answering in 100 ms",
-              f"**{r1.rate:,.0f} attempts/s** (goal ≥ 1 000); the last sent {r1.seconds:.1f} s after they fell due "
-              f"(goal ≤ 10 s for 10 000){r1.complete()}; {_rss(r1)}")
+              f"**{r1.rate:,.0f} attempts/s** {_goal(r1.rate >= 1000, '≥ 1 000')}; the last sent {r1.seconds:.1f} s "
+              f"after they fell due {_goal(r1.seconds <= 10 * bench.burst / 10_000, f'≤ {bench.burst / 1000:g} s')}"
+              f"{r1.complete()}; {_rss(r1, 'attempt')}")
     if late:
         t = late.target
+        p99 = t["late_p99"] or 0
         s.row("retry", f"lateness, {bench.late_rate} falling due per second for {bench.late_seconds} s, one worker",
-              f"**p50 {t['late_p50'] or 0:.2f} s, p99 {t['late_p99'] or 0:.2f} s** (goal p99 ≤ 1 s), "
-              f"max {t['late_max'] or 0:.2f} s{late.complete()}; {_rss(late)}")
+              f"**p50 {t['late_p50'] or 0:.2f} s, p99 {p99:.2f} s** {_goal(p99 <= 1, 'p99 ≤ 1 s')}, "
+              f"max {t['late_max'] or 0:.2f} s{late.complete()}; {_rss(late, 'attempt')}")
     if r1 and r2:
-        s.row("retry", f"two workers, {n} due at once",
-              f"**{r2.rate:,.0f} attempts/s = {100 * (r2.rate / r1.rate - 1):+.0f}%** over one worker "
-              f"(goal ≥ +70% with a core per worker); the workers kept {r2.cores:.2f} cores busy, "
-              f"one alone {r1.cores:.2f}{r2.complete()}; {_rss(r2)}")
+        s.row("retry", f"two workers, {n} due at once", _gain(r1, r2, "attempt"))
     if r1 and rh:
         s.row("retry", f"one worker, {n} due at once, with {bench.history:,} finished requests (and their attempts)",
-              f"**{rh.rate:,.0f} attempts/s = {rh.rate / r1.rate:.2f} × the empty tables** (goal ≥ 0.90); "
-              f"the last sent {rh.seconds:.1f} s after due{rh.complete()}; {_rss(rh)}")
+              _history(r1, rh, "attempt"))
     deliveries = f"{bench.files:,} 4 KiB files to {SUBSCRIBERS} subscribers answering in 100 ms"
     if d1:
         s.row("datarouter", f"one worker, {deliveries}",
-              f"**{d1.rate:,.0f} deliveries/s** (goal ≥ 500); {d1.seconds:.1f} s in all{d1.complete()}; {_rss(d1)}")
+              f"**{d1.rate:,.0f} deliveries/s** {_goal(d1.rate >= 500, '≥ 500')}; {d1.seconds:.1f} s in all"
+              f"{d1.complete()}; {_rss(d1, 'delivery')}")
     if d1 and d2:
-        s.row("datarouter", f"two workers, {deliveries}",
-              f"**{d2.rate:,.0f} deliveries/s = {100 * (d2.rate / d1.rate - 1):+.0f}%** over one worker "
-              f"(goal ≥ +70% with a core per worker); the workers kept {d2.cores:.2f} cores busy, "
-              f"one alone {d1.cores:.2f}{d2.complete()}; {_rss(d2)}")
+        s.row("datarouter", f"two workers, {deliveries}", _gain(d1, d2, "delivery"))
     if d1 and dh:
         s.row("datarouter", f"one worker, {deliveries}, with {bench.history:,} delivered deliveries "
-              "(and their publications and log records)",
-              f"**{dh.rate:,.0f} deliveries/s = {dh.rate / d1.rate:.2f} × the empty tables** (goal ≥ 0.90)"
-              f"{dh.complete()}; {_rss(dh)}")
+              "(and their publications and log records)", _history(d1, dh, "delivery"))
     if fills:
         s.row("history", "set-based fill of the finished rows (INSERT … SELECT)",
               f"retry {fills['retry']:.1f} s, datarouter {fills['datarouter']:.1f} s, ANALYZE {fills['analyze']:.1f} s; "
