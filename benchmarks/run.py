@@ -51,7 +51,9 @@ COMMON = [
     "pyinstrument",
 ]
 ENVS: dict[str, list[str]] = {
-    "dj52": ["Django>=5.2,<5.3", *COMMON, "httpx", "psutil", "psycopg[binary]>=3.1,<4"],
+    # The services part runs the example project: httpx, psycopg, whitenoise, the API docs' assets.
+    "dj52": ["Django>=5.2,<5.3", *COMMON, "httpx", "psutil", "psycopg[binary]>=3.1,<4", "whitenoise>=6.6,<7",
+             "drf-spectacular-sidecar>=2024.1,<2028"],
     "dj42": ["Django>=4.2,<4.3", "djblets==6.1", *COMMON],
 }
 PARTS = ("inprocess", "http", "services", "profile")

@@ -88,8 +88,10 @@ class Services:
     # -- processes --------------------------------------------------------
 
     def worker(self, loop: str) -> subprocess.Popen[bytes]:
+        """``runworker --only loop``; its progress lines are dropped, its errors (stderr) shown."""
         return subprocess.Popen(
-            [sys.executable, str(PROJECT / "manage.py"), "runworker", "--only", loop], cwd=PROJECT, env=self.env
+            [sys.executable, str(PROJECT / "manage.py"), "runworker", "--only", loop], cwd=PROJECT, env=self.env,
+            stdout=subprocess.DEVNULL,
         )
 
     def gunicorn(self, workers: int, port: int = PORT) -> subprocess.Popen[bytes]:
