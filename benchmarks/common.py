@@ -56,3 +56,11 @@ def median(values: list[float]) -> float:
 
 def write_json(path: str, data: Any) -> None:
     Path(path).write_text(json.dumps(data, indent=1, sort_keys=True))
+
+
+def status_kib(pid: int, field: str) -> int:
+    """A ``/proc/<pid>/status`` figure in KiB (``VmRSS``, ``VmHWM``), 0 when absent."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0

@@ -89,11 +89,14 @@ def render_report(results: dict[str, Any]) -> str:
         "",
         f"Run {results['started']} – {results['finished']}{' (--quick)' if results['quick'] else ''}, "
         f"CPU: {machine['cpu']} × {machine['cores']} cores, {machine['platform']}; "
-        f"checkout {results.get('git', 'unknown')}.",
+        f"checkout {results.get('git', 'unknown')}; load average (1/5/15 min) {machine.get('load_start', '?')} "
+        f"at the start, {machine.get('load_end', '?')} at the end.",
         "Command: `python benchmarks/run.py" + (" --quick" if results["quick"] else "") + "`. "
         "Frameworks are interleaved round by round in one run; compare within a table, not across runs.",
         "",
     ]
+    if results.get("minutes"):
+        out += ["Minutes per part: " + ", ".join(f"{k} {v}" for k, v in results["minutes"].items()) + ".", ""]
     for env, parts in results["envs"].items():
         versions = None
         for key in ("inprocess", "http", "services"):
@@ -123,8 +126,9 @@ def render_report(results: dict[str, Any]) -> str:
             t = parts["profile_xml"]["timings_us"]
             out += [f"Profile of webapi_kit's list of 25 (XML): `benchmarks/results/profile-webapi_kit-list_xml.txt` "
                     f"(unprofiled: plain {t['plain']:,.0f} µs, webapi_kit {t['webapi_kit']:,.0f} µs per request).", ""]
-        if "services" in parts:
-            out += ["### Example project services", ""]
-            out += _services(parts["services"])
-            out.append("")
+        for key in ("services", "services_postgresql"):
+            if key in parts:
+                out += [f"### Example project services ({parts[key].get('database', 'SQLite')})", ""]
+                out += _services(parts[key])
+                out.append("")
     return "\n".join(out)

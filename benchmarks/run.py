@@ -13,7 +13,9 @@ a timestamped copy:
   view of the same environment.
 
 Parts: ``inprocess`` (django.test.Client), ``http`` (gunicorn + wrk),
-``services`` (the example project's retry, queuey and datarouter) and
+``services`` (the example project's retry, queuey and datarouter, with
+their workers; on SQLite, and on PostgreSQL too when ``DATABASE_URL`` names
+a PostgreSQL server: the run creates and drops a database of its own there) and
 ``profile`` (cProfile / pyinstrument of webapi_kit's list of 25, JSON and
 XML, written to ``results/profile-webapi_kit.txt`` and
 ``results/profile-webapi_kit-list_xml.txt``).
@@ -29,6 +31,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -48,7 +51,9 @@ COMMON = [
     "pyinstrument",
 ]
 ENVS: dict[str, list[str]] = {
-    "dj52": ["Django>=5.2,<5.3", *COMMON, "httpx", "psutil"],
+    # The services part runs the example project: httpx, psycopg, whitenoise, the API docs' assets.
+    "dj52": ["Django>=5.2,<5.3", *COMMON, "httpx", "psutil", "psycopg[binary]>=3.1,<4", "whitenoise>=6.6,<7",
+             "drf-spectacular-sidecar>=2024.1,<2028"],
     "dj42": ["Django>=4.2,<4.3", "djblets==6.1", *COMMON],
 }
 PARTS = ("inprocess", "http", "services", "profile")
@@ -97,6 +102,22 @@ def run_part(python: Path, module: str, args: list[str], env_extra: dict[str, st
     return data
 
 
+def service_databases() -> dict[str, str]:
+    """The databases the service part runs on: SQLite, and the server ``DATABASE_URL`` names, if PostgreSQL."""
+    databases = {"services": "sqlite"}
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        databases["services_postgresql"] = url
+    return databases
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -141,32 +162,43 @@ def main() -> int:
         "started": datetime.datetime.now().isoformat(timespec="seconds"),
         "quick": args.quick,
         "git": git_state(),
-        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "platform": platform.platform()},
+        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "platform": platform.platform(),
+                    "load_start": loadavg()},
         "envs": {},
+        "minutes": {},
     }
     for name, python in pythons.items():
         env_result: dict = {}
         results["envs"][name] = env_result
+
+        def timed(key: str, module: str, args: list[str], env_extra: dict[str, str] | None = None) -> None:
+            started = time.monotonic()
+            env_result[key] = run_part(python, module, args, env_extra)
+            results["minutes"][f"{name} {key}"] = round((time.monotonic() - started) / 60, 1)
+
         if "inprocess" in parts:
             log(f"{name}: in-process benchmark")
-            env_result["inprocess"] = run_part(python, "inprocess", mode)
+            timed("inprocess", "inprocess", mode)
             if name == "dj52":
                 log(f"{name}: in-process, webapi_kit with orjson hidden")
-                env_result["inprocess_no_orjson"] = run_part(
-                    python, "inprocess", [*mode, "--frameworks", "plain,webapi_kit"], {"BENCH_HIDE_ORJSON": "1"}
-                )
+                timed("inprocess_no_orjson", "inprocess", [*mode, "--frameworks", "plain,webapi_kit"],
+                      {"BENCH_HIDE_ORJSON": "1"})
         if "http" in parts:
             log(f"{name}: HTTP benchmark (gunicorn + wrk)")
-            env_result["http"] = run_part(python, "http_bench", mode)
+            timed("http", "http_bench", mode)
         if "profile" in parts and name == "dj52":
             log(f"{name}: profiling webapi_kit's list of 25 (JSON)")
-            env_result["profile"] = run_part(python, "profile_webapi_kit", mode)
+            timed("profile", "profile_webapi_kit", mode)
             log(f"{name}: profiling webapi_kit's list of 25 (XML)")
-            env_result["profile_xml"] = run_part(python, "profile_webapi_kit", [*mode, "--endpoint", "list_xml"])
+            timed("profile_xml", "profile_webapi_kit", [*mode, "--endpoint", "list_xml"])
         if "services" in parts and name == "dj52":
-            log(f"{name}: service benchmarks")
-            env_result["services"] = run_part(python, "services", mode)
+            for key, database in service_databases().items():
+                log(f"{name}: service benchmarks ({database.split('://')[0]})")
+                # queuey's million-message fill is measured on SQLite only, to keep the run short.
+                only = [] if database == "sqlite" else ["--only", "workers", "--only", "retry", "--only", "datarouter"]
+                timed(key, "services", [*mode, "--database", database, *only])
     results["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+    results["machine"]["load_end"] = loadavg()
 
     text = render_report(results)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")

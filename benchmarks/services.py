@@ -1,19 +1,21 @@
 """Service benchmarks: the example project's retry worker, queuey and data router.
 
-* retry: N requests with ``intervals: [0]`` are accepted through the native
-  surface, then ``manage.py runworker --only retry`` starts; the rate is the
-  attempts per second arriving at a local target that answers 200.
+* workers (``service_workers.py``): the retry and data router workers as
+  real ``manage.py runworker`` processes against targets answering in
+  100 ms: throughput, lateness, a second worker, and the same with a million
+  finished rows in the tables;
+* retry: how fast ``POST /retry/requests/`` accepts submissions;
 * queuey: a queue is filled to 1 000 000 messages (50 000 with --quick)
   through the service layer; then, under gunicorn, ``wrk`` posts batches of
   100 messages (messages/s) and reads 100 messages ``since`` a random
-  message's timestamp (reads/s), 3 rounds each.
-* datarouter: N 4 KiB files are published to a feed with 10 subscriptions
-  on a local server, then ``runworker --only datarouter`` delivers them; the
-  rate is deliveries (file × subscriber) per second at the subscribers. Then
-  one 1 GiB file is published to a gunicorn worker while its RSS is sampled.
+  message's timestamp (reads/s), 3 rounds each;
+* datarouter: 4 KiB files published through ``PUT /publish`` (files/s), then
+  one 1 GiB file published to a gunicorn worker while its RSS is sampled.
 
-Everything runs against a fresh SQLite database (WAL) in a temporary
-directory, with ``benchmarks/services_settings.py``.
+Everything runs against a fresh database with ``benchmarks/services_settings.py``:
+SQLite (WAL) in a temporary directory, or, with ``--database
+postgres://…``, a database of its own (``bench_services_<pid>``) created on
+that server for the run and dropped at the end.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,22 +37,31 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from common import HERE, exit_on_sigterm, median, versions, write_json
-from localserver import CountingServer, rate
+from common import HERE, exit_on_sigterm, median, status_kib, versions, write_json
+from servicedb import Database
 
 REPO = HERE.parent
 PROJECT = REPO / "example_project"
-PORT = 18790
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+PORT = _free_port()
 
 
 class Services:
-    def __init__(self, quick: bool) -> None:
+    def __init__(self, quick: bool, database: str) -> None:
         self.quick = quick
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-services-"))
+        self.database = Database(database, self.tmp)
         self.env = dict(
             os.environ,
             DJANGO_SETTINGS_MODULE="services_settings",
-            DATABASE_URL=f"sqlite:///{self.tmp / 'services.sqlite3'}",
+            DATABASE_URL=self.database.url,
             MEDIA_ROOT=str(self.tmp / "media"),
             PYTHONPATH=os.pathsep.join([str(HERE), str(PROJECT), str(REPO)]),
             LOG_LEVEL="WARNING",
@@ -61,7 +73,11 @@ class Services:
         django.setup()
         from django.core.management import call_command
 
-        call_command("migrate", verbosity=0, interactive=False)
+        try:
+            call_command("migrate", verbosity=0, interactive=False)
+        except BaseException:
+            self.close()
+            raise
         from django.test import Client
 
         self.client = Client()
@@ -71,10 +87,11 @@ class Services:
 
     # -- processes --------------------------------------------------------
 
-    def worker(self, loop: str, **env: str) -> subprocess.Popen[bytes]:
+    def worker(self, loop: str) -> subprocess.Popen[bytes]:
+        """``runworker --only loop``; its progress lines are dropped, its errors (stderr) shown."""
         return subprocess.Popen(
-            [sys.executable, str(PROJECT / "manage.py"), "runworker", "--only", loop],
-            cwd=PROJECT, env={**self.env, **env},
+            [sys.executable, str(PROJECT / "manage.py"), "runworker", "--only", loop], cwd=PROJECT, env=self.env,
+            stdout=subprocess.DEVNULL,
         )
 
     def gunicorn(self, workers: int, port: int = PORT) -> subprocess.Popen[bytes]:
@@ -92,13 +109,16 @@ class Services:
         return proc
 
     @staticmethod
-    def stop(proc: subprocess.Popen[bytes]) -> None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    def stop(*procs: subprocess.Popen[bytes]) -> None:
+        """SIGTERM to all of them at once, then wait for each (SIGKILL after 20 s)."""
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
     def row(self, service: str, what: str, result: str) -> None:
         self.rows.append({"service": service, "what": what, "result": result})
@@ -107,32 +127,23 @@ class Services:
     # -- retry ------------------------------------------------------------
 
     def retry(self) -> None:
-        n = 300 if self.quick else 2000
-        target = CountingServer(200).start()
+        """How fast the native surface accepts submissions (the worker runs are in service_workers)."""
+        n = 300
         started = time.monotonic()
         for i in range(n):
-            body = {"intervals": [0], "request": {"url": f"{target.url}/hit/{i}", "method": "POST",
-                                                  "headers": {"X-Bench": ["1"]}, "body": "payload"}}
+            body = {"intervals": [3600], "request": {"url": f"http://127.0.0.1:9/accept/{i}", "method": "POST",
+                                                     "headers": {"X-Bench": ["1"]}, "body": "payload"}}
             response = self.client.post("/retry/requests/", json.dumps(body), content_type="application/json",
-                                        headers={"X-Owner-ID": f"bench-{i // 5000}"})
+                                        headers={"X-Owner-ID": "bench-accept"})
             if response.status_code != 200:
                 raise RuntimeError(f"POST /retry/requests/ -> {response.status_code} {response.content[:300]!r}")
-        accept_rate = n / (time.monotonic() - started)
-        proc = self.worker("retry")
-        t0 = time.monotonic()
-        try:
-            deadline = t0 + (60 if self.quick else 180)
-            while target.count() < n and time.monotonic() < deadline:
-                time.sleep(0.05)
-        finally:
-            self.stop(proc)
-            target.stop()
-        got = target.count()
-        self.data["retry"] = {"n": n, "received": got, "rate": rate(target.arrivals), "accept_rate": accept_rate}
-        self.row("retry", f"attempts sent by the worker to a local 200 target ({n} due at once)",
-                 f"**{rate(target.arrivals):,.0f} attempts/s** ({got}/{n} arrived; "
-                 f"{time.monotonic() - t0:.1f} s from worker start)")
-        self.row("retry", "requests accepted (POST /retry/requests/, in-process client)", f"{accept_rate:,.0f}/s")
+        self.row("retry", "requests accepted (POST /retry/requests/, in-process client)",
+                 f"{n / (time.monotonic() - started):,.0f}/s")
+
+    def workers(self) -> None:
+        import service_workers
+
+        service_workers.measure(self)
 
     # -- queuey -----------------------------------------------------------
 
@@ -214,33 +225,32 @@ class Services:
 
     # -- datarouter -------------------------------------------------------
 
+    def create_feed(self, name: str) -> int:
+        body = {
+            "name": name, "version": "v1", "description": "benchmark", "business_description": "benchmark",
+            "authorization": {"classification": "unclassified", "endpoint_addrs": [],
+                              "endpoint_ids": [{"id": "pub", "password": "secret"}]},
+        }
+        response = self.client.post("/datarouter/", json.dumps(body), content_type="application/vnd.att-dr.feed",
+                                    headers=_DR_USER)
+        if response.status_code != 201:
+            raise RuntimeError(f"create feed -> {response.status_code} {response.content[:300]!r}")
+        return int(json.loads(response.content)["links"]["self"].rstrip("/").rsplit("/", 1)[1])
+
+    def subscribe(self, feed: int, url: str) -> None:
+        body = {"delivery": {"url": url, "user": "sub", "password": "pw", "use100": False},
+                "metadataOnly": False, "subscriber": "bench"}
+        response = self.client.post(f"/datarouter/subscribe/{feed}", json.dumps(body),
+                                    content_type="application/vnd.att-dr.subscription", headers=_DR_USER)
+        if response.status_code != 201:
+            raise RuntimeError(f"subscribe -> {response.status_code} {response.content[:300]!r}")
+
     def datarouter(self) -> None:
+        """Publishing over the native surface: 4 KiB files (rate), then one 1 GiB file (server RSS)."""
         files = 50 if self.quick else 300
-        subscribers = 10
-        user_headers = {"X-ATT-DR-ON-BEHALF-OF": "bench"}
         basic = "Basic " + base64.b64encode(b"pub:secret").decode()
-
-        def create_feed(name: str) -> int:
-            body = {
-                "name": name, "version": "v1", "description": "benchmark", "business_description": "benchmark",
-                "authorization": {"classification": "unclassified", "endpoint_addrs": [],
-                                  "endpoint_ids": [{"id": "pub", "password": "secret"}]},
-            }
-            response = self.client.post("/datarouter/", json.dumps(body), content_type="application/vnd.att-dr.feed",
-                                        headers=user_headers)
-            if response.status_code != 201:
-                raise RuntimeError(f"create feed -> {response.status_code} {response.content[:300]!r}")
-            return int(json.loads(response.content)["links"]["self"].rstrip("/").rsplit("/", 1)[1])
-
-        server = CountingServer(204, "No Content").start()
-        feed = create_feed("bench")
-        for i in range(subscribers):
-            body = {"delivery": {"url": f"{server.url}/sub{i}/", "user": "sub", "password": "pw", "use100": False},
-                    "metadataOnly": False, "subscriber": "bench"}
-            response = self.client.post(f"/datarouter/subscribe/{feed}", json.dumps(body),
-                                        content_type="application/vnd.att-dr.subscription", headers=user_headers)
-            if response.status_code != 201:
-                raise RuntimeError(f"subscribe -> {response.status_code} {response.content[:300]!r}")
+        feed = self.create_feed("bench")
+        self.subscribe(feed, "http://127.0.0.1:9/sub/")
         payload = os.urandom(4096)
         t0 = time.monotonic()
         for i in range(files):
@@ -250,26 +260,9 @@ class Services:
             if response.status_code != 204:
                 raise RuntimeError(f"publish -> {response.status_code} {response.content[:300]!r}")
         publish_rate = files / (time.monotonic() - t0)
-        expected = files * subscribers
-        proc = self.worker("datarouter")
-        t0 = time.monotonic()
-        try:
-            deadline = t0 + (90 if self.quick else 300)
-            while server.count() < expected and time.monotonic() < deadline:
-                time.sleep(0.05)
-        finally:
-            self.stop(proc)
-            server.stop()
-        got = server.count()
-        per_second = rate(server.arrivals)
-        self.data["datarouter"] = {"files": files, "subscribers": subscribers, "received": got,
-                                   "deliveries_per_s": per_second, "publish_rate": publish_rate}
-        self.row("datarouter", f"4 KiB files delivered to {subscribers} subscribers on a local server "
-                 f"({files} files published, then the worker started)",
-                 f"**{per_second:,.0f} deliveries/s** = {per_second / subscribers:,.1f} files/s to all "
-                 f"{subscribers} ({got}/{expected} arrived in {time.monotonic() - t0:.1f} s)")
+        self.data["datarouter"] = {"files": files, "publish_rate": publish_rate}
         self.row("datarouter", "4 KiB files published (PUT /publish, in-process client)", f"{publish_rate:,.0f} files/s")
-        self.big_publish(create_feed("bench-big"), basic)
+        self.big_publish(self.create_feed("bench-big"), basic)
 
     def big_publish(self, feed: int, basic: str) -> None:
         size = 1 << 30
@@ -280,13 +273,13 @@ class Services:
             pid = worker_pids(proc.pid, expected=1)[0]
             # One small publish first, so the worker has loaded everything.
             self._put(PORT + 1, f"/datarouter/publish/{feed}/warm", basic, 4096)
-            before = _status_kib(pid, "VmRSS")
+            before = status_kib(pid, "VmRSS")
             peak = [before]
             done = threading.Event()
 
             def sample() -> None:
                 while not done.is_set():
-                    peak[0] = max(peak[0], _status_kib(pid, "VmRSS"))
+                    peak[0] = max(peak[0], status_kib(pid, "VmRSS"))
                     time.sleep(0.02)
 
             sampler = threading.Thread(target=sample, daemon=True)
@@ -296,7 +289,7 @@ class Services:
             elapsed = time.monotonic() - t0
             done.set()
             sampler.join()
-            hwm = _status_kib(pid, "VmHWM")
+            hwm = status_kib(pid, "VmHWM")
         finally:
             self.stop(proc)
         self.data["big_publish"] = {"status": status, "before_kib": before, "peak_kib": peak[0], "hwm_kib": hwm,
@@ -327,17 +320,15 @@ class Services:
         return response.status
 
     def close(self) -> None:
+        from django.db import connections
+
+        connections.close_all()
+        self.database.drop()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _status_kib(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
 _LUA_DONE = ""
+_DR_USER = {"X-ATT-DR-ON-BEHALF-OF": "bench"}
 
 
 def main() -> None:
@@ -345,24 +336,31 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", action="append", choices=("retry", "queuey", "datarouter"))
+    parser.add_argument("--only", action="append", choices=("workers", "retry", "queuey", "datarouter"))
+    parser.add_argument("--database", default="sqlite", help="sqlite (default) or a postgres:// URL of a server")
     args = parser.parse_args()
     exit_on_sigterm()
     from http_bench import _LUA_DONE as done
 
     _LUA_DONE = done
-    bench = Services(args.quick)
-    benches: dict[str, Callable[[], None]] = {"retry": bench.retry, "queuey": bench.queuey, "datarouter": bench.datarouter}
+    bench = Services(args.quick, args.database)
+    benches: dict[str, Callable[[], None]] = {"workers": bench.workers, "retry": bench.retry,
+                                              "queuey": bench.queuey, "datarouter": bench.datarouter}
+    timings: dict[str, float] = {}
     try:
         for name in args.only or list(benches):
+            started = time.monotonic()
             try:
                 benches[name]()
             except Exception as exc:  # noqa: BLE001 - one service failing must not hide the others
                 traceback.print_exc()
                 bench.row(name, "(failed)", f"{type(exc).__name__}: {str(exc)[:200]}")
+            timings[name] = round(time.monotonic() - started, 1)
     finally:
         bench.close()
-    write_json(args.out, {"rows": bench.rows, "notes": bench.notes, "data": bench.data, "versions": versions()})
+    bench.notes.append("Seconds per part: " + ", ".join(f"{name} {s:.0f}" for name, s in timings.items()) + ".")
+    write_json(args.out, {"database": bench.database.label, "rows": bench.rows, "notes": bench.notes,
+                          "data": bench.data, "timings": timings, "versions": versions()})
 
 
 if __name__ == "__main__":
