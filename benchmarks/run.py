@@ -51,9 +51,8 @@ COMMON = [
     "pyinstrument",
 ]
 ENVS: dict[str, list[str]] = {
-    # The services part runs the example project: httpx, psycopg, whitenoise, the API docs' assets.
-    "dj52": ["Django>=5.2,<5.3", *COMMON, "httpx", "psutil", "psycopg[binary]>=3.1,<4", "whitenoise>=6.6,<7",
-             "drf-spectacular-sidecar>=2024.1,<2028"],
+    # The services part runs the example project with its own requirements (aiohttp, psycopg, whitenoise...).
+    "dj52": ["Django>=5.2,<5.3", *COMMON, "psutil", "-r", str(REPO / "requirements" / "example.txt")],
     "dj42": ["Django>=4.2,<4.3", "djblets==6.1", *COMMON],
 }
 PARTS = ("inprocess", "http", "services", "profile")
@@ -70,7 +69,9 @@ def env_python(name: str) -> Path:
 def ensure_env(name: str) -> Path:
     """Create (or refresh, when the pins changed) one virtualenv; return its python."""
     pins = ENVS[name]
-    stamp_value = hashlib.sha256(json.dumps([pins, sys.version]).encode()).hexdigest()
+    # A requirements file's contents count as pins too.
+    files = [Path(pins[i + 1]).read_text() for i, pin in enumerate(pins) if pin == "-r"]
+    stamp_value = hashlib.sha256(json.dumps([pins, files, sys.version]).encode()).hexdigest()
     target = WORK / name
     stamp = target / ".bench-stamp"
     python = env_python(name)
