@@ -352,7 +352,7 @@ def _rows(s: Services, bench: WorkerBench, runs: dict[str, Run], fills: dict[str
               "(and their publications and log records)", _history(d1, dh, "delivery"))
     if fills:
         s.row("history", "set-based fill of the finished rows (INSERT … SELECT)",
-              f"retry {fills['retry']:.1f} s, datarouter {fills['datarouter']:.1f} s, ANALYZE {fills['analyze']:.1f} s; "
+              f"retry {fills['retry']:.1f} s, datarouter {fills['datarouter']:.1f} s, VACUUM ANALYZE {fills['analyze']:.1f} s; "
               "rows: " + ", ".join(f"{table} {count:,}" for table, count in tables.items()))
     target = max((run.target["cpu_seconds"] / max(run.target["last"] - run.target["first"], 0.1)
                   for run in runs.values() if run.arrived > 1), default=0.0)

@@ -266,13 +266,15 @@ class Services:
 
     def big_publish(self, feed: int, basic: str) -> None:
         size = 1 << 30
-        proc = self.gunicorn(1, PORT + 1)
+        # A port of its own, asked for now: PORT + 1 may be any process's ephemeral port.
+        port = _free_port()
+        proc = self.gunicorn(1, port)
         try:
             from http_bench import worker_pids
 
             pid = worker_pids(proc.pid, expected=1)[0]
             # One small publish first, so the worker has loaded everything.
-            self._put(PORT + 1, f"/datarouter/publish/{feed}/warm", basic, 4096)
+            self._put(port, f"/datarouter/publish/{feed}/warm", basic, 4096)
             before = status_kib(pid, "VmRSS")
             peak = [before]
             done = threading.Event()
@@ -285,7 +287,7 @@ class Services:
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
             t0 = time.monotonic()
-            status = self._put(PORT + 1, f"/datarouter/publish/{feed}/big", basic, size)
+            status = self._put(port, f"/datarouter/publish/{feed}/big", basic, size)
             elapsed = time.monotonic() - t0
             done.set()
             sampler.join()
