@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 
 from retry import conf
+from retry.targets import literal_blocked
 from worker import outbound
 
 __all__ = ["MalformedBody", "Problem", "ValidRequest", "validate_owner", "validate_payload"]
@@ -167,22 +168,11 @@ def _url(value: Any, problems: list[Problem]) -> str | None:
     if not valid or _BAD_VALUE_CHARS.search(value) or " " in value:
         problems.append(_invalid(f"'request.url' must be an http or https URL, not {_show(value)}", "request.url"))
         return None
-    if _literal_host_blocked(parts.hostname or ""):
+    # Only an IP literal can be judged now; a name is judged when the worker resolves it (retry.targets).
+    if literal_blocked(parts.hostname or "", tuple(conf.blocked_networks())):
         problems.append(_invalid(f"'request.url' {_show(value)} is not an allowed target", "request.url"))
         return None
     return value
-
-
-def _literal_host_blocked(host: str) -> bool:
-    """Whether the URL names a blocked address outright (e.g. cloud metadata).
-
-    Only IP literals can be judged here; a name is resolved, and its
-    addresses checked, by the worker before every attempt.
-    """
-    try:
-        return conf.is_blocked(host, conf.blocked_networks())
-    except ValueError:  # a host name, not an address
-        return False
 
 
 def _method(value: Any, problems: list[Problem]) -> str | None:

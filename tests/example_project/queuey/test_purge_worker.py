@@ -16,15 +16,21 @@ from tests.example_project.conftest import wait_until
 from tests.example_project.queuey.conftest import App, Seed, body
 
 
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_worker_purges_expired_messages_in_batches(seed: Seed, make_app: Callable[[str], App], run_worker: Any) -> None:
+def _queue_with_25_expired(seed: Seed, make_app: Callable[[str], App]) -> tuple[App, str]:
+    """A queue of 26 messages, 25 of them expired; returns the application and the live one's key."""
     app = make_app("notifications")
     seed.form("POST", f"/v1/{app.name}", {"queue_name": "q"}, **app.auth)
     queue = services.get_queue(app.name, "q")
     services.store_messages(queue, [{"body": f"old {i}"} for i in range(25)], batch=True)
     kept = body(seed.raw("POST", f"/v1/{app.name}/q", "kept", **app.auth))["messages"][0]["key"]
     Message.objects.exclude(message_id=kept).update(expires_at=timezone.now() - timedelta(seconds=1))
+    return app, kept
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_worker_purges_expired_messages_in_batches(seed: Seed, make_app: Callable[[str], App], run_worker: Any) -> None:
+    app, kept = _queue_with_25_expired(seed, make_app)
     # Hidden at once, before any purge.
     assert [m["message_id"] for m in body(seed.get(f"/v1/{app.name}/q", **app.auth))["messages"]] == [kept]
 
@@ -54,12 +60,7 @@ def test_purge_expired_counts_and_batches(seed: Seed, app: App) -> None:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_once_purges_what_has_expired_and_exits(seed: Seed, make_app: Callable[[str], App], run_worker: Any) -> None:
-    app = make_app("notifications")
-    seed.form("POST", f"/v1/{app.name}", {"queue_name": "q"}, **app.auth)
-    queue = services.get_queue(app.name, "q")
-    services.store_messages(queue, [{"body": f"old {i}"} for i in range(25)], batch=True)
-    kept = body(seed.raw("POST", f"/v1/{app.name}/q", "kept", **app.auth))["messages"][0]["key"]
-    Message.objects.exclude(message_id=kept).update(expires_at=timezone.now() - timedelta(seconds=1))
+    app, kept = _queue_with_25_expired(seed, make_app)
 
     worker = run_worker("queuey", env={"QUEUEY_PURGE_INTERVAL": "3600", "QUEUEY_PURGE_BATCH": "10"}, args=["--once"])
     assert worker.process.wait(30) == 0, worker.output()
